@@ -1,0 +1,21 @@
+"""`netdata doctor`: check the tools netdata needs and say how to fix what is missing."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from netdata.cue import find_cue
+
+
+def register(subparsers: Any) -> None:
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "doctor", help="check that the tools netdata needs are installed"
+    )
+    parser.set_defaults(func=_run)
+
+
+def _run(args: argparse.Namespace) -> int:
+    cue = find_cue()
+    print(f"cue: {cue.path} ({cue.version_text})")
+    return 0

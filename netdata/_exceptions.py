@@ -1,0 +1,129 @@
+"""All netdata exceptions, in one hierarchy.
+
+    NetdataError
+    ├── SetupError            a required tool is missing or unusable (exit status 2)
+    │   └── CueNotFoundError, CueVersionError
+    ├── CueError              `cue` ran and failed: command, exit code, stderr, diagnostics
+    │   └── CueTimeoutError
+    ├── SchemaError           YANG models could not be compiled or loaded
+    ├── DocumentError         an input document could not be read or decoded
+    ├── InventoryError        the source of truth could not be read
+    ├── BuildError            a device configuration could not be built
+    └── PushError             a device could not be configured
+
+Every error's ``str()`` is a complete, human-readable message that names what
+failed and where; it never contains secrets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+
+class NetdataError(Exception):
+    """Base class of every error netdata raises on purpose."""
+
+
+class SetupError(NetdataError):
+    """A tool netdata needs is missing, too old or misconfigured."""
+
+
+class CueNotFoundError(SetupError):
+    """The `cue` binary could not be found."""
+
+
+class CueVersionError(SetupError):
+    """The `cue` binary is older than the pinned minimum, or its version is unreadable."""
+
+
+@dataclass(frozen=True)
+class Position:
+    """A source position reported by `cue`: ``file:line:col``."""
+
+    file: str
+    line: int
+    column: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True)
+class CueDiagnostic:
+    """One error reported by `cue`.
+
+    ``path`` is the CUE path of the failing value (``("a", "b")`` for ``a.b``),
+    empty when cue reports no path (syntax errors, I/O errors).
+    """
+
+    message: str
+    path: tuple[str, ...] = ()
+    positions: tuple[Position, ...] = field(default_factory=tuple)
+
+    @property
+    def dotted_path(self) -> str:
+        """The path as cue prints it (``a.b."Ethernet1/1"``)."""
+        return ".".join(self.path)
+
+    def __str__(self) -> str:
+        head = f"{self.dotted_path}: {self.message}" if self.path else self.message
+        if not self.positions:
+            return head
+        return head + "\n" + "\n".join(f"    {p}" for p in self.positions)
+
+
+class CueError(NetdataError):
+    """`cue` exited with an error.
+
+    Carries the command line (a list, never shell text), the exit code, the raw
+    stderr and the parsed diagnostics.
+    """
+
+    def __init__(
+        self,
+        summary: str,
+        *,
+        command: Sequence[str] = (),
+        returncode: int | None = None,
+        stderr: str = "",
+        diagnostics: Sequence[CueDiagnostic] = (),
+    ) -> None:
+        self.summary = summary
+        self.command = tuple(command)
+        self.returncode = returncode
+        self.stderr = stderr
+        self.diagnostics = tuple(diagnostics)
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        lines = [self.summary]
+        if self.diagnostics:
+            lines.extend(str(d) for d in self.diagnostics)
+        elif self.stderr.strip():
+            lines.append(self.stderr.strip())
+        return "\n".join(lines)
+
+
+class CueTimeoutError(CueError):
+    """`cue` did not finish within its timeout and was killed."""
+
+
+class SchemaError(NetdataError):
+    """YANG models could not be found, compiled or loaded."""
+
+
+class DocumentError(NetdataError):
+    """An input document is unreadable, empty, too large or not JSON/YAML."""
+
+
+class InventoryError(NetdataError):
+    """The source of truth could not be read or its answer understood."""
+
+
+class BuildError(NetdataError):
+    """A device configuration could not be built."""
+
+
+class PushError(NetdataError):
+    """Configuration could not be pushed to a device."""
