@@ -1,0 +1,125 @@
+"""Get and Set on one device's configuration, held as canonical RFC 7951 JSON text.
+
+No I/O here: the gNMI service calls these with the stored text and commits
+the text :func:`apply_set` returns. A device's configuration is a string (the
+compact form libyang prints), so idle devices cost little memory and devices
+with the same configuration share one string.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+import grpc
+from pygnmi.spec.v080 import gnmi_pb2
+
+from netdata.sim import _tree, _views
+from netdata.sim._errors import GnmiError
+from netdata.sim._paths import path_text, resolve
+from netdata.sim._schema import Schema, ValidationError
+
+_JSON_ENCODINGS = (gnmi_pb2.Encoding.JSON, gnmi_pb2.Encoding.JSON_IETF)
+_SCALARS = ("string_val", "int_val", "uint_val", "bool_val", "float_val", "double_val")
+
+
+def canonical_config(schema: Schema, text: str) -> str:
+    """Validate a whole configuration; return its canonical text (INVALID_ARGUMENT if bad)."""
+    try:
+        tree = json.loads(text) if text.strip() else {}
+    except ValueError as exc:
+        raise GnmiError(grpc.StatusCode.INVALID_ARGUMENT, f"malformed JSON: {exc}") from None
+    if not isinstance(tree, dict):
+        raise GnmiError(grpc.StatusCode.INVALID_ARGUMENT, "the configuration must be a JSON object")
+    tree = _tree.canonical(schema, schema.root_node, tree, "", entry=False)
+    try:
+        return schema.validate(json.dumps(tree))
+    except ValidationError as exc:
+        raise GnmiError(grpc.StatusCode.INVALID_ARGUMENT, str(exc)) from None
+
+
+def apply_set(schema: Schema, text: str, request: Any) -> tuple[str, Any]:
+    """Apply a SetRequest to ``text``: deletes, replaces, updates, then validate the result.
+
+    Returns the new canonical text and the SetResponse; raises GnmiError (and
+    changes nothing) if any operation or the validation fails.
+    """
+    tree: dict[str, Any] = json.loads(text)
+    prefix = request.prefix if request.HasField("prefix") else None
+    results = []
+    for path in request.delete:
+        _tree.delete(schema, tree, resolve(schema, prefix, path, for_write=True))
+        results.append(gnmi_pb2.UpdateResult(path=path, op=gnmi_pb2.UpdateResult.DELETE))
+    for op, updates, merge in (
+        (gnmi_pb2.UpdateResult.REPLACE, request.replace, False),
+        (gnmi_pb2.UpdateResult.UPDATE, request.update, True),
+    ):
+        for update in updates:
+            where = path_text(prefix, update.path)
+            steps = resolve(schema, prefix, update.path, for_write=True)
+            node = steps[-1].node if steps else schema.root_node
+            value = _tree.canonical(
+                schema,
+                node,
+                _decode(update.val, where),
+                where,
+                entry=bool(steps) and steps[-1].keys is not None,
+            )
+            if steps:
+                value = _tree.fill_keys(schema, steps[-1], value, where)
+            _tree.put(schema, tree, steps, value, merge_=merge)
+            results.append(gnmi_pb2.UpdateResult(path=update.path, op=op))
+    try:
+        new_text = schema.validate(json.dumps(tree))
+    except ValidationError as exc:
+        raise GnmiError(grpc.StatusCode.INVALID_ARGUMENT, f"validation failed: {exc}") from None
+    response = gnmi_pb2.SetResponse(prefix=prefix, response=results, timestamp=time.time_ns())
+    return new_text, response
+
+
+def answer_get(schema: Schema, text: str, request: Any) -> Any:
+    """The GetResponse for ``request`` against the configuration ``text``."""
+    if request.encoding not in _JSON_ENCODINGS:
+        name = gnmi_pb2.Encoding.Name(request.encoding)
+        raise GnmiError(grpc.StatusCode.UNIMPLEMENTED, f"encoding {name} is not supported")
+    prefix = request.prefix if request.HasField("prefix") else None
+    tree = _views.view(schema, json.loads(text), request.type)
+    ietf = request.encoding == gnmi_pb2.Encoding.JSON_IETF
+    notifications = []
+    now = time.time_ns()
+    for path in request.path or [gnmi_pb2.Path()]:
+        steps = resolve(schema, prefix, path, for_write=False)
+        value = _tree.lookup(schema, tree, steps)
+        if value is None:
+            raise GnmiError(
+                grpc.StatusCode.NOT_FOUND, f"{path_text(prefix, path)}: no data at this path"
+            )
+        payload = json.dumps(value if ietf else _views.unqualified(value)).encode()
+        typed = (
+            gnmi_pb2.TypedValue(json_ietf_val=payload)
+            if ietf
+            else gnmi_pb2.TypedValue(json_val=payload)
+        )
+        notifications.append(
+            gnmi_pb2.Notification(
+                timestamp=now, prefix=prefix, update=[gnmi_pb2.Update(path=path, val=typed)]
+            )
+        )
+    return gnmi_pb2.GetResponse(notification=notifications)
+
+
+def _decode(value: Any, where: str) -> Any:
+    kind = value.WhichOneof("value")
+    if kind in ("json_ietf_val", "json_val"):
+        try:
+            return json.loads(getattr(value, kind))
+        except ValueError as exc:
+            raise GnmiError(
+                grpc.StatusCode.INVALID_ARGUMENT, f"{where}: malformed JSON value: {exc}"
+            ) from None
+    if kind in _SCALARS:
+        return getattr(value, kind)
+    raise GnmiError(
+        grpc.StatusCode.UNIMPLEMENTED, f"{where}: value encoding {kind} is not supported"
+    )

@@ -1,0 +1,147 @@
+"""One simulated device: its configuration, its faults, and its own gNMI endpoint."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import grpc
+
+from netdata.sim._errors import GnmiError
+
+if TYPE_CHECKING:
+    from netdata.sim._endpoint import Endpoint
+    from netdata.sim._fleet import SimFleet
+
+
+@dataclass
+class Faults:
+    """Faults injected into one device; every attribute may be changed while it runs.
+
+    ``latency`` seconds are added before every RPC. ``refusing`` closes the
+    device's port (connections are refused). A rejection makes the next Set
+    fail with its status code; a drop makes the device drop the connection in
+    the middle of the next Set, after validation and before the commit.
+    """
+
+    latency: float = 0.0
+    refusing: bool = False
+    rejection: tuple[grpc.StatusCode, str] | None = None
+    drop: bool = False
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def raise_rejection(self) -> None:
+        """Raise the armed rejection once (then disarm it)."""
+        with self._lock:
+            rejection, self.rejection = self.rejection, None
+        if rejection is not None:
+            raise GnmiError(*rejection)
+
+    def take_drop(self) -> bool:
+        """True once if a drop is armed (then disarm it)."""
+        with self._lock:
+            drop, self.drop = self.drop, False
+        return drop
+
+
+class SimDevice:
+    """A simulated device of a :class:`SimFleet`; the handle tests use to inspect and break it.
+
+    ``address`` is the ``(host, port)`` pair pygnmi's ``gNMIclient(target=...)`` takes.
+    """
+
+    __slots__ = ("_config_text", "_endpoint", "_fleet", "commits", "faults", "name")
+
+    def __init__(self, fleet: SimFleet, name: str, config_text: str) -> None:
+        self._fleet = fleet
+        self.name = name
+        self._config_text = config_text
+        self.faults = Faults()
+        self.commits = 0
+        self._endpoint: Endpoint | None = None
+
+    def __repr__(self) -> str:
+        return f"<SimDevice {self.name} {self.host}:{self.port}>"
+
+    # -- addressing ---------------------------------------------------------
+    @property
+    def host(self) -> str:
+        return self._fleet.host
+
+    @property
+    def port(self) -> int:
+        """The device's own gNMI port (0 before the fleet starts)."""
+        return self._endpoint.port if self._endpoint is not None else 0
+
+    @property
+    def address(self) -> tuple[str, int]:
+        return (self.host, self.port)
+
+    # -- configuration ------------------------------------------------------
+    @property
+    def config_text(self) -> str:
+        """The running configuration as canonical RFC 7951 JSON text."""
+        return self._config_text
+
+    @property
+    def config(self) -> dict[str, Any]:
+        """The running configuration as an RFC 7951 JSON dict (a copy)."""
+        result: dict[str, Any] = json.loads(self._config_text)
+        return result
+
+    def load_config(self, document: str | dict[str, Any]) -> None:
+        """Replace the running configuration (validated like a full-tree Set)."""
+        self.commit(self._fleet.canonical(document, f"device {self.name}"))
+
+    def commit(self, text: str) -> None:
+        """Make ``text`` (already validated, canonical) the running configuration."""
+        self._config_text = text
+        self.commits += 1
+
+    # -- faults -------------------------------------------------------------
+    def set_latency(self, seconds: float) -> None:
+        """Add ``seconds`` before every RPC to this device (0 removes it)."""
+        self.faults.latency = seconds
+
+    def reject_next_set(
+        self,
+        code: grpc.StatusCode = grpc.StatusCode.ABORTED,
+        message: str = "injected fault: Set rejected",
+    ) -> None:
+        """Fail the next Set with ``code`` and ``message``; nothing is committed."""
+        self.faults.rejection = (code, f"{self.name}: {message}")
+
+    def drop_next_set(self) -> None:
+        """Drop the connection in the middle of the next Set; nothing is committed."""
+        self.faults.drop = True
+
+    def refuse_connections(self) -> None:
+        """Close the device's port: new connections are refused, open ones are cut."""
+        self.faults.refusing = True
+        self._fleet.call(self._require_endpoint().close())
+
+    def accept_connections(self) -> None:
+        """Open the device's port again (same port number)."""
+        self.faults.refusing = False
+        self._fleet.call(self._require_endpoint().open())
+
+    def clear_faults(self) -> None:
+        """Remove every injected fault."""
+        self.faults.latency = 0.0
+        self.faults.rejection = None
+        self.faults.drop = False
+        if self.faults.refusing:
+            self.accept_connections()
+
+    def drop_connections(self) -> None:
+        """Cut every open connection to the device, then listen again (from the event loop)."""
+        endpoint = self._require_endpoint()
+        asyncio.get_running_loop().create_task(endpoint.restart())
+
+    def _require_endpoint(self) -> Endpoint:
+        if self._endpoint is None:
+            raise RuntimeError(f"device {self.name} is not running: start the fleet first")
+        return self._endpoint

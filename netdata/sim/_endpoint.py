@@ -1,0 +1,60 @@
+"""One listening gNMI port: a grpc.aio server that can be closed and reopened on the same port."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import grpc
+from pygnmi.spec.v080 import gnmi_pb2_grpc
+
+from netdata._exceptions import SetupError
+
+# grpc enables SO_REUSEPORT by default, which lets two servers share a port
+# silently; a simulated device must own its port.
+_OPTIONS = (("grpc.so_reuseport", 0),)
+
+
+class Endpoint:
+    """Serves ``service`` on ``host:port`` (port 0: a free port, kept across reopening)."""
+
+    __slots__ = ("_server", "credentials", "host", "port", "service")
+
+    def __init__(
+        self, service: Any, host: str, port: int, credentials: grpc.ServerCredentials | None
+    ) -> None:
+        self.service = service
+        self.host = host
+        self.port = port
+        self.credentials = credentials
+        self._server: Any = None
+
+    async def open(self) -> None:
+        """Start listening (no-op if already open)."""
+        if self._server is not None:
+            return
+        server = grpc.aio.server(options=_OPTIONS)
+        gnmi_pb2_grpc.add_gNMIServicer_to_server(self.service, server)
+        address = f"{self.host}:{self.port}"
+        try:
+            if self.credentials is None:
+                port = server.add_insecure_port(address)
+            else:
+                port = server.add_secure_port(address, self.credentials)
+        except RuntimeError as exc:
+            raise SetupError(f"cannot listen on {address}: {exc}") from None
+        if port == 0:
+            raise SetupError(f"cannot listen on {address}: port in use or address unavailable")
+        await server.start()
+        self.port = port
+        self._server = server
+
+    async def close(self) -> None:
+        """Stop listening and cut open connections (no-op if closed)."""
+        server, self._server = self._server, None
+        if server is not None:
+            await server.stop(None)
+
+    async def restart(self) -> None:
+        """Cut every connection, then listen again on the same port."""
+        await self.close()
+        await self.open()

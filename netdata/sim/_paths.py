@@ -1,0 +1,123 @@
+"""gNMI ``Path`` messages to schema steps, and back to readable text.
+
+A path is the prefix's elements followed by the path's. The origin (of the
+path, else of the prefix) may be empty, ``openconfig`` or ``rfc7951`` (any
+module), or a module name or prefix, as pygnmi sends for
+``"openconfig-interfaces:interfaces"``. An element name may carry a module
+prefix (``openconfig-if-ethernet:ethernet``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import grpc
+
+from netdata.sim._errors import GnmiError
+from netdata.sim._schema import LEAF, LEAFLIST, LIST, Schema, SchemaNode
+
+_ANY_MODULE_ORIGINS = {"", "openconfig", "rfc7951"}
+
+
+@dataclass(frozen=True)
+class Step:
+    """One resolved path element: the node, its parent (None at the top) and list keys.
+
+    ``keys`` is None for a list addressed as a whole, and for non-lists.
+    """
+
+    node: SchemaNode
+    parent: SchemaNode | None
+    keys: dict[str, str] | None
+
+    @property
+    def member(self) -> str:
+        """The RFC 7951 member name of the node in its parent's JSON object."""
+        return self.node.member(self.parent)
+
+
+def path_text(prefix: Any, path: Any) -> str:
+    """``/a/b[k=v]`` for a prefix and path (either may be None), with the origin if any."""
+    elems = [*(prefix.elem if prefix is not None else ()), *(path.elem if path is not None else ())]
+    parts = []
+    for elem in elems:
+        keys = "".join(f"[{k}={v}]" for k, v in sorted(elem.key.items()))
+        parts.append(f"{elem.name}{keys}")
+    names = [
+        *(prefix.element if prefix is not None else ()),
+        *(path.element if path is not None else ()),
+    ]
+    text = "/" + "/".join(parts or names)
+    origin = (path.origin if path is not None else "") or (
+        prefix.origin if prefix is not None else ""
+    )
+    return f"{origin}:{text}" if origin else text
+
+
+def resolve(schema: Schema, prefix: Any, path: Any, *, for_write: bool) -> list[Step]:
+    """The schema steps of ``prefix`` + ``path``; raises GnmiError naming the path."""
+    text = path_text(prefix, path)
+    elems: list[tuple[str, dict[str, str]]] = [
+        (e.name, dict(e.key)) for src in (prefix, path) if src is not None for e in src.elem
+    ]
+    if not elems:  # deprecated string elements
+        elems = [(n, {}) for src in (prefix, path) if src is not None for n in src.element]
+    origin = (path.origin if path is not None else "") or (
+        prefix.origin if prefix is not None else ""
+    )
+    module = None
+    if origin not in _ANY_MODULE_ORIGINS:
+        module = schema.module_for_prefix(origin)
+        if module is None:
+            raise GnmiError(grpc.StatusCode.INVALID_ARGUMENT, f"{text}: unknown origin {origin!r}")
+    steps: list[Step] = []
+    parent: SchemaNode | None = None
+    for index, (raw_name, keys) in enumerate(elems):
+        if raw_name in ("*", "...") or "*" in keys.values():
+            raise GnmiError(grpc.StatusCode.UNIMPLEMENTED, f"{text}: wildcards are not supported")
+        name_module, _, name = raw_name.rpartition(":")
+        if name_module:
+            module = schema.module_for_prefix(name_module)
+            if module is None:
+                raise GnmiError(
+                    grpc.StatusCode.NOT_FOUND, f"{text}: unknown module prefix {name_module!r}"
+                )
+        if parent is not None and parent.kind in (LEAF, LEAFLIST):
+            raise GnmiError(grpc.StatusCode.NOT_FOUND, f"{text}: {parent.name} is a leaf")
+        node = schema.child(parent or schema.root_node, name, module)
+        module = None
+        if node is None:
+            where = "/" + "/".join(n for n, _ in elems[:index])
+            raise GnmiError(
+                grpc.StatusCode.NOT_FOUND, f"{text}: no schema node {raw_name!r} under {where}"
+            )
+        if for_write and not node.config:
+            raise GnmiError(
+                grpc.StatusCode.INVALID_ARGUMENT, f"{text}: {name} is state data (config false)"
+            )
+        steps.append(
+            Step(node, parent, _check_keys(node, keys, text, last=index == len(elems) - 1))
+        )
+        parent = node
+    return steps
+
+
+def _check_keys(
+    node: SchemaNode, keys: dict[str, str], text: str, *, last: bool
+) -> dict[str, str] | None:
+    if node.kind != LIST:
+        if keys:
+            raise GnmiError(
+                grpc.StatusCode.INVALID_ARGUMENT,
+                f"{text}: {node.name} is not a list, it has no keys",
+            )
+        return None
+    if not keys and last:
+        return None
+    if set(keys) != set(node.keys):
+        raise GnmiError(
+            grpc.StatusCode.INVALID_ARGUMENT,
+            f"{text}: list {node.name} needs exactly the keys {', '.join(node.keys)}",
+        )
+    return keys
