@@ -20,6 +20,7 @@ from netdata._exceptions import NetdataError, SetupError
 COMMAND_MODULES = (
     "netdata._doctor_cli",
     "netdata._demo_cli",
+    "netdata._sim_cli",
 )
 
 EXIT_OK, EXIT_FOUND_PROBLEMS, EXIT_USAGE, EXIT_ERROR = 0, 1, 2, 3
