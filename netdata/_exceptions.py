@@ -118,7 +118,26 @@ class DocumentError(NetdataError):
 
 
 class InventoryError(NetdataError):
-    """The source of truth could not be read or its answer understood."""
+    """The source of truth could not be read or its answer understood.
+
+    Carries what is known of the failure: the ``url`` (never with credentials),
+    the HTTP ``status``, the ``device`` and the file ``path`` involved.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        url: str | None = None,
+        status: int | None = None,
+        device: str | None = None,
+        path: str | None = None,
+    ) -> None:
+        self.url = url
+        self.status = status
+        self.device = device
+        self.path = path
+        super().__init__(message)
 
 
 class BuildError(NetdataError):

@@ -1,0 +1,32 @@
+"""Inventory: fetch what the source of truth knows about each device as host variables.
+
+Sources share one protocol (:class:`Source`): Nautobot GraphQL and REST,
+NetBox REST, and local YAML/JSON files.  See docs/inventory.md.
+"""
+
+from netdata.inventory._fetch import ENV_PREFIX, SourceKind, fetch_inventory, open_source
+from netdata.inventory._file import FileSource
+from netdata.inventory._http import Connection
+from netdata.inventory._model import Filters, HostVars, Source
+from netdata.inventory._nautobot import DEFAULT_QUERY, NautobotGraphQLSource, NautobotRESTSource
+from netdata.inventory._netbox import NetBoxRESTSource
+from netdata.inventory._output import hosts_document, safe_filename, write_host_files
+
+__all__ = [
+    "DEFAULT_QUERY",
+    "ENV_PREFIX",
+    "Connection",
+    "FileSource",
+    "Filters",
+    "HostVars",
+    "NautobotGraphQLSource",
+    "NautobotRESTSource",
+    "NetBoxRESTSource",
+    "Source",
+    "SourceKind",
+    "fetch_inventory",
+    "hosts_document",
+    "open_source",
+    "safe_filename",
+    "write_host_files",
+]

@@ -1,0 +1,89 @@
+"""`netdata inventory fetch` and `netdata inventory default-query`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from netdata.inventory._fetch import fetch_inventory, open_source
+from netdata.inventory._model import Filters
+from netdata.inventory._nautobot import DEFAULT_QUERY
+from netdata.inventory._output import dumps, hosts_document, write_host_files
+
+_SOURCES = ["nautobot-graphql", "nautobot-rest", "netbox", "file"]
+
+def register(subparsers: Any) -> None:
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "inventory", help="read devices from the source of truth as host variables"
+    )
+    commands = parser.add_subparsers(dest="inventory_command", metavar="ACTION", required=True)
+
+    fetch = commands.add_parser(
+        "fetch",
+        help="fetch host variables (one file per device, or one JSON document on stdout)",
+        description=(
+            "Credentials come from NETDATA_NAUTOBOT_TOKEN / NETDATA_NETBOX_TOKEN or "
+            "--token-file, never from the command line; the URL from --url or "
+            "NETDATA_NAUTOBOT_URL / NETDATA_NETBOX_URL."
+        ),
+    )
+    fetch.add_argument("--source", choices=_SOURCES, default="nautobot-graphql")
+    fetch.add_argument("--url", help="base URL of the server (https://nautobot.example.com)")
+    fetch.add_argument("--file", type=Path, help="YAML/JSON inventory file (--source file)")
+    fetch.add_argument("--token-file", type=Path, help="file holding the API token")
+    fetch.add_argument("--query", type=Path, help="GraphQL query file (nautobot-graphql)")
+    fetch.add_argument("--ca-bundle", help="PEM file of CAs to trust instead of the system's")
+    fetch.add_argument("--insecure", action="store_true", help="do not verify TLS certificates")
+    fetch.add_argument("--timeout", type=float, default=30.0, help="seconds per request")
+    fetch.add_argument("--retries", type=int, default=3)
+    fetch.add_argument("--page-size", type=int, default=500)
+    fetch.add_argument("--concurrency", type=int, default=4, help="REST pages in parallel")
+    for flag, help_ in (("role", "device role"), ("location", "location (NetBox: site slug)"),
+                        ("tag", "tag"), ("name", "device name")):
+        fetch.add_argument(f"--{flag}", action="append", default=[], metavar=flag.upper(),
+                           help=f"only devices with this {help_} (repeatable)")
+    out = fetch.add_mutually_exclusive_group()
+    out.add_argument("-o", "--output-dir", type=Path, help="write one file per device here")
+    out.add_argument("--stdout", action="store_true",
+                     help="print one {hosts: {...}} JSON document (the default)")
+    fetch.add_argument("--format", choices=["yaml", "json"], default="yaml",
+                       help="file format with --output-dir")
+    fetch.add_argument("--prune", action="store_true",
+                       help="remove other *.FORMAT files from --output-dir")
+    fetch.set_defaults(func=_fetch)
+
+    query = commands.add_parser("default-query", help="print the default Nautobot GraphQL query")
+    query.set_defaults(func=_default_query)
+
+def _fetch(args: argparse.Namespace) -> int:
+    source = open_source(
+        args.source,
+        url=args.url,
+        path=args.file,
+        token_file=args.token_file,
+        query=args.query,
+        ca_bundle=args.ca_bundle,
+        insecure=args.insecure,
+        timeout=args.timeout,
+        retries=args.retries,
+        page_size=args.page_size,
+        concurrency=args.concurrency,
+    )
+    filters = Filters(
+        roles=tuple(args.role), locations=tuple(args.location),
+        tags=tuple(args.tag), names=tuple(args.name),
+    )
+    hosts = fetch_inventory(source, filters)
+    if args.output_dir is None:
+        sys.stdout.write(dumps(hosts_document(hosts), "json"))
+        return 0
+    written = write_host_files(hosts, args.output_dir, args.format, prune=args.prune)
+    print(f"wrote {len(written)} host files to {args.output_dir}", file=sys.stderr)
+    return 0
+
+def _default_query(args: argparse.Namespace) -> int:
+    sys.stdout.write(DEFAULT_QUERY)
+    return 0
+

@@ -1,0 +1,74 @@
+"""A local YAML or JSON file as the source of truth (host variables written by hand or exported)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from netdata._exceptions import InventoryError
+from netdata.inventory._model import Filters, HostVars
+
+MAX_FILE_BYTES = 256 * 1024 * 1024
+
+
+class FileSource:
+    """Host variables from a YAML or JSON file.
+
+    The file holds either ``{"hosts": {"<name>": {...}}}`` (what ``netdata
+    inventory fetch`` prints) or a list of device mappings that each have a
+    ``name``.  The filters are applied to the host variables.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+
+    def fetch(self, filters: Filters) -> list[HostVars]:
+        hosts = [self._host(item) for item in self._items(self._load())]
+        return [h for h in hosts if filters.matches(h)]
+
+    def _load(self) -> Any:
+        try:
+            if self.path.stat().st_size > MAX_FILE_BYTES:
+                raise self._error(f"larger than {MAX_FILE_BYTES} bytes")
+            text = self.path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise self._error(exc.strerror or str(exc)) from None
+        except UnicodeDecodeError:
+            raise self._error("not UTF-8 text") from None
+        try:
+            if self.path.suffix.lower() == ".json":
+                return json.loads(text)
+            return yaml.safe_load(text)
+        except (json.JSONDecodeError, yaml.YAMLError) as exc:
+            kind = "JSON" if self.path.suffix.lower() == ".json" else "YAML"
+            raise self._error(f"not valid {kind}: {exc}") from None
+
+    def _items(self, data: Any) -> list[Any]:
+        if isinstance(data, Mapping) and isinstance(data.get("hosts"), Mapping):
+            items = []
+            for name, host in data["hosts"].items():
+                if not isinstance(host, Mapping):
+                    raise self._error(f"hosts.{name} is not a mapping", device=str(name))
+                if host.get("name", name) != name:
+                    raise self._error(
+                        f"hosts.{name} has name {host.get('name')!r}", device=str(name)
+                    )
+                items.append({**host, "name": name})
+            return items
+        if isinstance(data, list):
+            return data
+        raise self._error("expected {hosts: {<name>: {...}}} or a list of devices")
+
+    def _host(self, item: Any) -> HostVars:
+        if not isinstance(item, Mapping) or not isinstance(item.get("name"), str):
+            raise self._error(f"every device must be a mapping with a 'name': {str(item)[:80]}")
+        if not item["name"]:
+            raise self._error("a device has an empty name")
+        return dict(item)
+
+    def _error(self, reason: str, device: str | None = None) -> InventoryError:
+        return InventoryError(f"{self.path}: {reason}", path=str(self.path), device=device)

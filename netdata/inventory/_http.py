@@ -1,0 +1,345 @@
+"""The one HTTP client of the inventory stage (the only module that imports httpx).
+
+Pooled connections, timeouts, retries with exponential backoff on connection
+errors, timeouts, 5xx and 429 (honouring ``Retry-After``), REST pagination with
+concurrent page fetches and loop detection.  Every httpx error and every HTTP
+failure is translated into :class:`~netdata.InventoryError` here and nowhere
+else; the token is sent in a header and redacted from every message.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import random
+import ssl
+import time
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import httpx
+
+from netdata._exceptions import InventoryError
+
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+_HINTS = {
+    401: "the server rejected the credentials: check the API token",
+    403: "the token is valid but not allowed to read this: check its permissions",
+    404: "not found: check the URL (it should be the server's base URL)",
+}
+
+Params = Mapping[str, str | int | Sequence[str]]
+
+
+@dataclass(frozen=True)
+class Connection:
+    """How to reach a source of truth over HTTP.
+
+    ``url`` is the server's base URL (``https://nautobot.example.com``); the
+    token is never part of it.  ``ca_bundle`` is a PEM file of trusted CAs;
+    ``verify=False`` turns TLS verification off (only when asked for).
+    ``transport`` replaces the network (tests use ``httpx.MockTransport``).
+    """
+
+    url: str
+    token: str | None = field(default=None, repr=False)
+    ca_bundle: str | None = None
+    verify: bool = True
+    timeout: float = 30.0
+    retries: int = 3
+    backoff: float = 0.5
+    max_retry_after: float = 120.0
+    page_size: int = 500
+    concurrency: int = 4
+    transport: httpx.BaseTransport | None = field(default=None, repr=False)
+
+
+class HttpClient:
+    """JSON over HTTP with retries; ``auth_scheme`` prefixes the token (``Token``)."""
+
+    def __init__(
+        self,
+        conn: Connection,
+        *,
+        auth_scheme: str = "Token",
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        split = urlsplit(conn.url)
+        if split.scheme not in ("http", "https") or not split.hostname:
+            raise InventoryError(f"not an http(s) base URL: {_safe_url(conn.url)!r}")
+        if split.username or split.password:
+            raise InventoryError(
+                f"the URL must not contain credentials: {_safe_url(conn.url)!r}; "
+                "give the token in an environment variable or a token file"
+            )
+        self._conn = conn
+        self._base = conn.url.rstrip("/")
+        self._origin = (split.scheme, split.netloc)
+        self._sleep = sleep
+        headers = {"Accept": "application/json", "User-Agent": "netdata-inventory"}
+        if conn.token:
+            headers["Authorization"] = f"{auth_scheme} {conn.token}"
+        self._client = httpx.Client(
+            headers=headers,
+            timeout=conn.timeout,
+            verify=_verify(conn),
+            transport=conn.transport,
+            limits=httpx.Limits(
+                max_connections=max(conn.concurrency, 1) * 2,
+                max_keepalive_connections=max(conn.concurrency, 1),
+            ),
+            follow_redirects=False,
+        )
+
+    def close(self) -> None:
+        self._client.close()
+
+    def __enter__(self) -> HttpClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- requests --------------------------------------------------------------
+    def url(self, path: str, params: Params | None = None) -> str:
+        """The absolute URL of ``path`` (relative to the base URL) with ``params``."""
+        query = urlencode(_flatten(params or {}), doseq=True)
+        return f"{self._base}/{path.lstrip('/')}" + (f"?{query}" if query else "")
+
+    def get_json(self, url: str) -> Any:
+        return self._json(self._send("GET", url))
+
+    def options_json(self, url: str) -> Any:
+        return self._json(self._send("OPTIONS", url))
+
+    def post_json(self, url: str, body: Any) -> Any:
+        return self._json(self._send("POST", url, json=body))
+
+    def get_all(self, path: str, params: Params | None = None) -> list[dict[str, Any]]:
+        """All ``results`` of a paginated REST list (NetBox/Nautobot ``count/next/results``).
+
+        Reads the first page; when the server pages by ``limit``/``offset`` and
+        gives a ``count``, fetches the remaining pages concurrently, otherwise
+        follows ``next`` links one by one.  A ``next`` link that was already
+        visited is a pagination loop and an error.
+        """
+        first_url = self.url(path, {**(params or {}), "limit": self._conn.page_size})
+        page = self._page(first_url)
+        results = list(page["results"])
+        next_url = page.get("next")
+        if not next_url:
+            return results
+        next_url = self._same_origin(next_url)
+        count, step = page.get("count"), len(page["results"])
+        offsets = _offset_plan(first_url, next_url, count, step)
+        if offsets is not None and isinstance(count, int):
+            results.extend(self._concurrent_pages(next_url, offsets))
+            if len(results) != count:
+                raise InventoryError(
+                    f"GET {_safe_url(first_url)}: the server announced {count} results but "
+                    f"returned {len(results)}: the data changed while it was read; try again",
+                    url=_safe_url(first_url),
+                )
+            return results
+        return results + self._follow(first_url, next_url)
+
+    # -- internals ---------------------------------------------------------------
+    def _page(self, url: str) -> dict[str, Any]:
+        page = self.get_json(url)
+        if not isinstance(page, dict) or not isinstance(page.get("results"), list):
+            raise InventoryError(
+                f"GET {_safe_url(url)}: expected a paginated list with 'results', "
+                f"got {type(page).__name__}",
+                url=_safe_url(url),
+            )
+        return page
+
+    def _concurrent_pages(self, template: str, offsets: list[int]) -> list[dict[str, Any]]:
+        urls = [_with_query(template, offset=str(o)) for o in offsets]
+        with ThreadPoolExecutor(max_workers=max(self._conn.concurrency, 1)) as pool:
+            pages = list(pool.map(self._page, urls))
+        return [item for page in pages for item in page["results"]]
+
+    def _follow(self, first_url: str, next_url: str) -> list[dict[str, Any]]:
+        seen = {_url_key(first_url)}
+        results: list[dict[str, Any]] = []
+        url: str | None = next_url
+        while url:
+            if _url_key(url) in seen:
+                raise InventoryError(
+                    f"GET {_safe_url(url)}: pagination loop: this page was already read "
+                    f"(the server's 'next' link points back)",
+                    url=_safe_url(url),
+                )
+            seen.add(_url_key(url))
+            page = self._page(url)
+            results.extend(page["results"])
+            url = self._same_origin(page["next"]) if page.get("next") else None
+        return results
+
+    def _same_origin(self, url: str) -> str:
+        """``url``'s path and query on our own origin: the token never leaves for another host."""
+        if not isinstance(url, str):
+            raise InventoryError(f"pagination 'next' is not a URL: {url!r}")
+        split = urlsplit(url)
+        return urlunsplit((*self._origin, split.path, split.query, ""))
+
+    def _send(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        """One request with retries; every failure becomes an InventoryError."""
+        conn = self._conn
+        where = f"{method} {_safe_url(url)}"
+        for attempt in range(conn.retries + 1):
+            last = attempt == conn.retries
+            try:
+                response = self._client.request(method, url, **kwargs)
+            except httpx.TimeoutException as exc:
+                if last:
+                    raise InventoryError(
+                        f"{where}: timed out after {conn.timeout:g} s "
+                        f"({conn.retries + 1} attempts)",
+                        url=_safe_url(url),
+                    ) from exc
+            except httpx.TransportError as exc:
+                if last:
+                    raise InventoryError(
+                        f"{where}: {self._redact(str(exc)) or type(exc).__name__} "
+                        f"({conn.retries + 1} attempts)",
+                        url=_safe_url(url),
+                    ) from exc
+            else:
+                if response.is_success:
+                    return response
+                if response.status_code not in RETRY_STATUSES or last:
+                    raise self._status_error(where, url, response)
+                wait = self._retry_after(where, url, response)
+                self._sleep(wait if wait is not None else self._backoff(attempt))
+                continue
+            self._sleep(self._backoff(attempt))
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _backoff(self, attempt: int) -> float:
+        return float(min(30.0, self._conn.backoff * 2**attempt) * random.uniform(0.5, 1.0))
+
+    def _retry_after(self, where: str, url: str, response: httpx.Response) -> float | None:
+        value = response.headers.get("Retry-After")
+        if value is None:
+            return None
+        try:
+            seconds = float(value)
+        except ValueError:
+            try:
+                seconds = email.utils.parsedate_to_datetime(value).timestamp() - time.time()
+            except (TypeError, ValueError):
+                return None
+        seconds = max(seconds, 0.0)
+        if seconds > self._conn.max_retry_after:
+            raise InventoryError(
+                f"{where}: HTTP {response.status_code}: the server asks to retry after "
+                f"{seconds:g} s, more than the {self._conn.max_retry_after:g} s allowed",
+                url=_safe_url(url),
+                status=response.status_code,
+            )
+        return seconds
+
+    def _status_error(self, where: str, url: str, response: httpx.Response) -> InventoryError:
+        status = response.status_code
+        detail = _detail(response)
+        hint = _HINTS.get(status, "")
+        message = f"{where}: HTTP {status} {response.reason_phrase}".rstrip()
+        if detail:
+            message += f": {detail}"
+        if hint:
+            message += f" ({hint})"
+        return InventoryError(self._redact(message), url=_safe_url(url), status=status)
+
+    def _json(self, response: httpx.Response) -> Any:
+        try:
+            return response.json()
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            ctype = response.headers.get("Content-Type", "no content type")
+            snippet = " ".join(response.text[:120].split())
+            url = _safe_url(str(response.request.url))
+            raise InventoryError(
+                self._redact(
+                    f"{response.request.method} {url}: HTTP {response.status_code} answer is "
+                    f"not JSON ({ctype}): {snippet!r}"
+                ),
+                url=url,
+                status=response.status_code,
+            ) from None
+
+    def _redact(self, text: str) -> str:
+        token = self._conn.token
+        return text.replace(token, "***") if token else text
+
+
+def _verify(conn: Connection) -> ssl.SSLContext | bool:
+    if not conn.verify:
+        return False
+    if conn.ca_bundle is None:
+        return True
+    try:
+        return ssl.create_default_context(cafile=conn.ca_bundle)
+    except (OSError, ssl.SSLError) as exc:
+        raise InventoryError(
+            f"cannot load the CA bundle {conn.ca_bundle}: {exc}", path=conn.ca_bundle
+        ) from exc
+
+
+def _flatten(params: Params) -> list[tuple[str, str]]:
+    pairs: list[tuple[str, str]] = []
+    for key, value in params.items():
+        values = [value] if isinstance(value, str | int) else list(value)
+        pairs.extend((key, str(v)) for v in values)
+    return pairs
+
+
+def _safe_url(url: str) -> str:
+    """``url`` without any user:password part."""
+    split = urlsplit(url)
+    if split.username is None and split.password is None:
+        return url
+    host = split.hostname or ""
+    netloc = f"{host}:{split.port}" if split.port else host
+    return urlunsplit((split.scheme, netloc, split.path, split.query, split.fragment))
+
+
+def _url_key(url: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+    split = urlsplit(url)
+    return split.path.rstrip("/"), tuple(sorted(parse_qsl(split.query, keep_blank_values=True)))
+
+
+def _with_query(url: str, **changes: str) -> str:
+    """``url`` with the given query parameters replaced (repeated parameters are kept)."""
+    split = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(split.query, keep_blank_values=True) if k not in changes]
+    query += list(changes.items())
+    return urlunsplit((split.scheme, split.netloc, split.path, urlencode(query), ""))
+
+
+def _offset_plan(first_url: str, next_url: str, count: object, step: int) -> list[int] | None:
+    """Offsets of the remaining pages when ``next`` is plain limit/offset paging, else None."""
+    if not isinstance(count, int) or step <= 0:
+        return None
+    first_path, first_query = _url_key(first_url)
+    next_path, next_query = _url_key(next_url)
+    nq = dict(next_query)
+    if next_path != first_path or nq.get("offset") != str(step):
+        return None
+    others = {k: v for k, v in nq.items() if k not in ("offset", "limit")}
+    if others != {k: v for k, v in first_query if k not in ("offset", "limit")}:
+        return None
+    return list(range(step, count, step))
+
+
+def _detail(response: httpx.Response) -> str:
+    """The server's own short explanation (DRF ``detail``), if any."""
+    try:
+        body = response.json()
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return ""
+    detail = body.get("detail") if isinstance(body, dict) else None
+    return detail[:300] if isinstance(detail, str) else ""

@@ -1,0 +1,231 @@
+"""Nautobot sources: GraphQL (one query, filters as GraphQL variables) and REST (paged lists)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from netdata._exceptions import InventoryError
+from netdata.inventory._http import Connection, HttpClient, Params
+from netdata.inventory._model import Filters, HostVars
+from netdata.inventory._normalize import normalize_device
+
+DEFAULT_QUERY = """\
+query netdata_devices($role: [String], $location: [String], $tag: [String], $name: [String]) {
+  devices(role: $role, location: $location, tags: $tag, name: $name) {
+    id
+    name
+    role { name }
+    location { name }
+    platform { name }
+    device_type { model manufacturer { name } }
+    status { name }
+    serial
+    primary_ip4 { address }
+    primary_ip6 { address }
+    config_context
+    tags { name }
+    _custom_field_data
+    interfaces {
+      name
+      type
+      enabled
+      mtu
+      description
+      mode
+      lag { name }
+      untagged_vlan { vid name }
+      tagged_vlans { vid name }
+      ip_addresses { address }
+    }
+  }
+}
+"""
+"""The default GraphQL query; a custom query follows the same contract (docs/inventory.md)."""
+
+# Filters field -> GraphQL variable of the query.
+_GRAPHQL_VARIABLES = {"roles": "role", "locations": "location", "tags": "tag", "names": "name"}
+# Filters field -> Nautobot REST filter parameter on /dcim/devices/.
+_REST_FILTERS = {"roles": "role", "locations": "location", "tags": "tags", "names": "name"}
+_ID_CHUNK = 50
+_INTERFACE_CHOICE_FIELDS = ("type", "mode")
+
+
+class NautobotGraphQLSource:
+    """Devices from Nautobot's GraphQL API (``/api/graphql/``) in one query.
+
+    ``query`` is GraphQL text, or a :class:`~pathlib.Path` to a query file; it must select a
+    list of devices as ``devices`` and declare ``$role``, ``$location``, ``$tag``
+    and ``$name`` (lists of strings) for the filters it is used with.
+    """
+
+    def __init__(self, conn: Connection, query: str | Path | None = None) -> None:
+        self._conn = conn
+        self.query, self._query_origin = _load_query(query)
+
+    def fetch(self, filters: Filters) -> list[HostVars]:
+        variables: dict[str, list[str]] = {}
+        for field, var in _GRAPHQL_VARIABLES.items():
+            values = list(getattr(filters, field))
+            if not values:
+                continue
+            if not re.search(rf"\${var}\s*:", self.query):
+                raise InventoryError(
+                    f"{self._query_origin} does not declare the variable ${var}, "
+                    f"so it cannot filter by {field[:-1]}",
+                    path=self._query_origin,
+                )
+            variables[var] = values
+        with HttpClient(self._conn) as http:
+            url = http.url("/api/graphql/")
+            answer = http.post_json(url, {"query": self.query, "variables": variables})
+            devices = _graphql_devices(answer, url, self._query_origin)
+            if any(d.get("interfaces") for d in devices):
+                devices = _with_choice_values(devices, _interface_choices(http))
+        return [normalize_device(d, passthrough=True) for d in devices]
+
+
+def graphql_enum_name(value: str) -> str:
+    """graphene-django's GraphQL enum name of a choice value: ``10gbase-t`` -> ``A_10GBASE_T``."""
+    name = re.sub(r"[\W|^]+", "_", value).upper()
+    return name if re.fullmatch(r"[_A-Za-z][_0-9A-Za-z]*", name) else f"A_{name}"
+
+
+def _interface_choices(http: HttpClient) -> dict[str, dict[str, str]]:
+    """Interface choice fields as {field: {GraphQL enum name: value}}, from the REST metadata.
+
+    Nautobot's GraphQL returns choice fields (interface ``type``, ``mode``) as
+    enum names; the REST API's OPTIONS answer lists the real values.
+    """
+    url = http.url("/api/dcim/interfaces/")
+    meta = http.options_json(url)
+    actions = meta.get("actions") if isinstance(meta, Mapping) else None
+    fields = (actions or {}).get("POST") or (actions or {}).get("PUT") or {}
+    result: dict[str, dict[str, str]] = {}
+    for field in _INTERFACE_CHOICE_FIELDS:
+        choices = fields.get(field, {}).get("choices") if isinstance(fields, Mapping) else None
+        if not isinstance(choices, list):
+            raise InventoryError(
+                f"OPTIONS {url}: no choices for interface {field!r}: cannot translate "
+                "GraphQL enum names to values",
+                url=url,
+            )
+        result[field] = {graphql_enum_name(str(c["value"])): str(c["value"]) for c in choices}
+    return result
+
+
+def _with_choice_values(
+    devices: list[Mapping[str, Any]], choices: Mapping[str, Mapping[str, str]]
+) -> list[Mapping[str, Any]]:
+    def fix(intf: Mapping[str, Any]) -> Mapping[str, Any]:
+        fixed = dict(intf)
+        for field, names in choices.items():
+            value = intf.get(field)
+            if isinstance(value, str):
+                fixed[field] = names.get(value, value)
+        return fixed
+
+    return [
+        {**d, "interfaces": [fix(i) for i in d["interfaces"]]} if d.get("interfaces") else d
+        for d in devices
+    ]
+
+
+class NautobotRESTSource:
+    """Devices from Nautobot's REST API: devices, device types and interfaces, paged.
+
+    Lists are read with ``?depth=1&exclude_m2m=false`` (Nautobot 3 leaves
+    many-to-many fields such as tagged VLANs and IP addresses out of lists
+    otherwise); the pages of each list are fetched concurrently.
+    """
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def fetch(self, filters: Filters) -> list[HostVars]:
+        common: dict[str, Any] = {"depth": 1, "exclude_m2m": "false"}
+        params: dict[str, Any] = {**common, "include": "config_context"}
+        for field, param in _REST_FILTERS.items():
+            if getattr(filters, field):
+                params[param] = list(getattr(filters, field))
+        with HttpClient(self._conn) as http:
+            devices = http.get_all("/api/dcim/devices/", params)
+            device_types = http.get_all("/api/dcim/device-types/", {"depth": 1})
+            ids = [str(d["id"]) for d in devices] if filters else None
+            interfaces = _by_ids(http, "/api/dcim/interfaces/", common, "device_id", ids)
+        return [normalize_device(d) for d in join_rest(devices, device_types, interfaces)]
+
+
+def join_rest(
+    devices: Iterable[Mapping[str, Any]],
+    device_types: Iterable[Mapping[str, Any]],
+    interfaces: Iterable[Mapping[str, Any]],
+) -> list[dict[str, Any]]:
+    """Nest REST interfaces and device types into their devices, GraphQL-style."""
+    types = {str(t.get("id")): t for t in device_types}
+    by_device: dict[str, list[Mapping[str, Any]]] = {}
+    for intf in interfaces:
+        device = intf.get("device")
+        if isinstance(device, Mapping):
+            by_device.setdefault(str(device.get("id")), []).append(intf)
+    result = []
+    for d in devices:
+        ref = d.get("device_type")
+        dtype = types.get(str(ref.get("id"))) if isinstance(ref, Mapping) else None
+        result.append({
+            **d,
+            "device_type": dtype or ref,
+            "interfaces": by_device.get(str(d.get("id")), []),
+        })
+    return result
+
+
+def _by_ids(
+    http: HttpClient, path: str, params: Params, key: str, ids: list[str] | None
+) -> list[dict[str, Any]]:
+    """A whole list, or (when the devices were filtered) the entries of those devices."""
+    if ids is None:
+        return http.get_all(path, params)
+    results: list[dict[str, Any]] = []
+    for start in range(0, len(ids), _ID_CHUNK):
+        results.extend(http.get_all(path, {**params, key: ids[start : start + _ID_CHUNK]}))
+    return results
+
+
+def _load_query(query: str | Path | None) -> tuple[str, str]:
+    if query is None:
+        return DEFAULT_QUERY, "the default query"
+    if isinstance(query, str):
+        return query, "the GraphQL query"
+    path = query
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+        message = f"cannot read the query file {path}: {reason}"
+        raise InventoryError(message, path=str(path)) from None
+    if "{" not in text:
+        raise InventoryError(f"{path} is not a GraphQL query", path=str(path))
+    return text, str(path)
+
+
+def _graphql_devices(answer: Any, url: str, origin: str) -> list[Mapping[str, Any]]:
+    if not isinstance(answer, Mapping):
+        raise InventoryError(f"POST {url}: the GraphQL answer is not an object", url=url)
+    errors = answer.get("errors")
+    if errors:
+        messages = "; ".join(
+            str(e.get("message", e)) if isinstance(e, Mapping) else str(e) for e in errors
+        )
+        raise InventoryError(f"POST {url}: GraphQL errors in {origin}: {messages}", url=url)
+    data = answer.get("data")
+    devices = data.get("devices") if isinstance(data, Mapping) else None
+    if not isinstance(devices, list) or not all(isinstance(d, Mapping) for d in devices):
+        raise InventoryError(
+            f"POST {url}: {origin} must select a list of devices as 'devices' "
+            "(alias the top-level field: devices: devices(...) {...})",
+            url=url,
+        )
+    return devices

@@ -1,0 +1,70 @@
+"""NetBox source (REST API, NetBox 3.x and 4.x): devices, interfaces and IP addresses, paged."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from netdata.inventory._http import Connection, HttpClient
+from netdata.inventory._model import Filters, HostVars
+from netdata.inventory._normalize import normalize_device
+
+# Filters field -> NetBox filter parameter on /dcim/devices/ (roles, sites and tags by slug).
+_REST_FILTERS = {"roles": "role", "locations": "site", "tags": "tag", "names": "name"}
+_ID_CHUNK = 50
+
+
+class NetBoxRESTSource:
+    """Devices from NetBox's REST API.
+
+    NetBox's *site* becomes the ``location`` host variable; ``role`` is read
+    from ``role`` (NetBox 4) or ``device_role`` (NetBox 3); filters on role,
+    location (site) and tag take NetBox slugs.
+    """
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def fetch(self, filters: Filters) -> list[HostVars]:
+        params: dict[str, Any] = {}
+        for field, param in _REST_FILTERS.items():
+            if getattr(filters, field):
+                params[param] = list(getattr(filters, field))
+        with HttpClient(self._conn) as http:
+            devices = http.get_all("/api/dcim/devices/", params)
+            ids = [str(d["id"]) for d in devices]
+            interfaces: list[dict[str, Any]] = []
+            addresses: list[dict[str, Any]] = []
+            chunks = [ids[i : i + _ID_CHUNK] for i in range(0, len(ids), _ID_CHUNK)]
+            for chunk in chunks if filters else [None]:
+                extra = {"device_id": chunk} if chunk else {}
+                interfaces += http.get_all("/api/dcim/interfaces/", extra)
+                addresses += http.get_all("/api/ipam/ip-addresses/", extra)
+        return [normalize_device(d) for d in join_netbox(devices, interfaces, addresses)]
+
+
+def join_netbox(
+    devices: Iterable[Mapping[str, Any]],
+    interfaces: Iterable[Mapping[str, Any]],
+    addresses: Iterable[Mapping[str, Any]],
+) -> list[dict[str, Any]]:
+    """NetBox records in the raw shape :func:`normalize_device` reads."""
+    on_interface: dict[str, list[Any]] = {}
+    for ip in addresses:
+        if ip.get("assigned_object_type") == "dcim.interface":
+            on_interface.setdefault(str(ip.get("assigned_object_id")), []).append(ip)
+    by_device: dict[str, list[dict[str, Any]]] = {}
+    for intf in interfaces:
+        device = intf.get("device")
+        if isinstance(device, Mapping):
+            nested = {**intf, "ip_addresses": on_interface.get(str(intf.get("id")), [])}
+            by_device.setdefault(str(device.get("id")), []).append(nested)
+    result = []
+    for d in devices:
+        raw = {k: v for k, v in d.items() if k not in ("site", "device_role", "local_context_data")}
+        raw["role"] = d.get("role") or d.get("device_role")
+        raw["location"] = d.get("site")
+        raw["local_config_context_data"] = d.get("local_context_data")
+        raw["interfaces"] = by_device.get(str(d.get("id")), [])
+        result.append(raw)
+    return result
