@@ -65,6 +65,7 @@ def apply_set(schema: Schema, text: str, request: Any) -> tuple[str, Any]:
                 _decode(update.val, where),
                 where,
                 entry=bool(steps) and steps[-1].keys is not None,
+                ietf=update.val.WhichOneof("value") != "json_val",
             )
             if steps:
                 value = _tree.fill_keys(schema, steps[-1], value, where)

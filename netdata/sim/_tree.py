@@ -18,16 +18,21 @@ from netdata.sim._schema import CONTAINER, LEAFLIST, LIST, Schema, SchemaNode
 _MISSING = object()
 
 
-def canonical(schema: Schema, node: SchemaNode, value: Any, where: str, *, entry: bool) -> Any:
+def canonical(
+    schema: Schema, node: SchemaNode, value: Any, where: str, *, entry: bool, ietf: bool = True
+) -> Any:
     """``value`` (the content of ``node``) with canonical member names.
 
-    ``entry`` says that a list node's value is one entry rather than the whole list.
-    Unknown members raise INVALID_ARGUMENT naming ``where``.
+    ``entry`` says that a list node's value is one entry rather than the whole
+    list. With ``ietf`` (JSON_IETF, RFC 7951) a member must be module-qualified
+    where its namespace differs from its parent's; otherwise (gNMI JSON) names
+    may omit their module. Unknown or unqualified members raise
+    INVALID_ARGUMENT naming ``where``.
     """
     if node.kind == LIST and not entry:
         if not isinstance(value, list):
             raise _bad(where, f"list {node.name} needs a JSON array")
-        return [canonical(schema, node, item, where, entry=True) for item in value]
+        return [canonical(schema, node, v, where, entry=True, ietf=ietf) for v in value]
     if node.kind not in (CONTAINER, LIST):
         return value
     if not isinstance(value, dict):
@@ -38,7 +43,10 @@ def canonical(schema: Schema, node: SchemaNode, value: Any, where: str, *, entry
         child = member_node(schema, node, member)
         if child is None:
             raise _bad(where, f"unknown member {member!r} in {node.name or 'the root'}")
-        out[child.member(parent)] = canonical(schema, child, item, f"{where}/{member}", entry=False)
+        name = child.member(parent)
+        if ietf and ":" in name and ":" not in member:
+            raise _bad(where, f"member {member!r} must be module-qualified: {name!r} (RFC 7951)")
+        out[name] = canonical(schema, child, item, f"{where}/{member}", entry=False, ietf=ietf)
     return out
 
 

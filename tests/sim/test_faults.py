@@ -1,0 +1,107 @@
+"""Injected faults behave as specified, and nothing half-done is ever committed."""
+
+from __future__ import annotations
+
+import socket
+import time
+from typing import Any
+
+import grpc
+import pytest
+from sim_helpers import IFACE, P001, client, corpus_text, status_of
+
+MTU = IFACE.format("Ethernet1") + "/config"
+
+
+@pytest.fixture
+def fleet(sim_fleet_factory: Any) -> Any:
+    return sim_fleet_factory(
+        ["d1", "d2"], startup={"d1": corpus_text(P001), "d2": corpus_text(P001)}
+    )
+
+
+@pytest.fixture
+def dev(fleet: Any) -> Any:
+    return fleet["d1"]
+
+
+def set_mtu(gc: Any, mtu: int) -> Any:
+    return gc.set(update=[(MTU, {"mtu": mtu})], encoding="json_ietf")
+
+
+def test_latency_delays_every_rpc(dev: Any) -> None:
+    with client(dev) as gc:
+        dev.set_latency(0.4)
+        start = time.monotonic()
+        gc.get(path=[MTU], encoding="json_ietf")
+        set_mtu(gc, 1500)
+        assert time.monotonic() - start >= 0.8
+        dev.set_latency(0)
+        start = time.monotonic()
+        gc.get(path=[MTU], encoding="json_ietf")
+        assert time.monotonic() - start < 0.4
+
+
+def test_reject_next_set_once_with_the_chosen_code(dev: Any) -> None:
+    before = dev.config_text
+    dev.reject_next_set(grpc.StatusCode.RESOURCE_EXHAUSTED, "TCAM full")
+    with client(dev) as gc:
+        code, details = status_of(lambda: set_mtu(gc, 1500))
+        assert code == grpc.StatusCode.RESOURCE_EXHAUSTED and "TCAM full" in details
+        assert dev.config_text == before and dev.commits == 0
+        assert set_mtu(gc, 1500)  # only the next Set was rejected
+    assert dev.commits == 1
+
+
+def test_default_rejection_is_aborted(dev: Any) -> None:
+    dev.reject_next_set()
+    with client(dev) as gc:
+        assert status_of(lambda: set_mtu(gc, 1500))[0] == grpc.StatusCode.ABORTED
+
+
+def test_drop_in_the_middle_of_a_set_commits_nothing(dev: Any) -> None:
+    before = dev.config_text
+    port = dev.port
+    dev.drop_next_set()
+    with client(dev) as gc:
+        code, _ = status_of(lambda: set_mtu(gc, 1500))
+        assert code == grpc.StatusCode.UNAVAILABLE
+    assert dev.config_text == before and dev.commits == 0
+    assert dev.port == port
+    with client(dev) as gc:  # the device listens again on the same port
+        assert set_mtu(gc, 1500)
+    assert dev.commits == 1
+
+
+def test_refused_connections_then_accepted_again(dev: Any) -> None:
+    dev.refuse_connections()
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection(dev.address, timeout=2).close()
+    with pytest.raises(grpc.FutureTimeoutError), client(dev, gnmi_timeout=1):
+        pass
+    dev.accept_connections()
+    with client(dev) as gc:
+        assert gc.capabilities()["supported_encodings"] == ["json", "json_ietf"]
+
+
+def test_faults_are_per_device(fleet: Any, dev: Any) -> None:
+    dev.refuse_connections()
+    dev.reject_next_set()
+    dev.set_latency(5)
+    other = fleet["d2"]
+    with client(other) as gc:
+        start = time.monotonic()
+        assert set_mtu(gc, 1500)
+        assert time.monotonic() - start < 5
+    assert other.commits == 1
+
+
+def test_clear_faults(dev: Any) -> None:
+    dev.refuse_connections()
+    dev.reject_next_set()
+    dev.set_latency(5)
+    dev.clear_faults()
+    with client(dev) as gc:
+        start = time.monotonic()
+        assert set_mtu(gc, 1500)
+        assert time.monotonic() - start < 5
