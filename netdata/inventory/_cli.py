@@ -14,6 +14,16 @@ from netdata.inventory._output import dumps, hosts_document, write_host_files
 
 _SOURCES = ["nautobot-graphql", "nautobot-rest", "netbox", "file"]
 
+class _RefuseSecret(argparse.Action):
+    """``--token VALUE`` is refused without echoing VALUE (argv is visible to every user)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any, **kwargs: Any) -> None:
+        parser.error(
+            "secrets are not accepted on the command line: set NETDATA_NAUTOBOT_TOKEN / "
+            "NETDATA_NETBOX_TOKEN or use --token-file"
+        )
+
+
 def register(subparsers: Any) -> None:
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "inventory", help="read devices from the source of truth as host variables"
@@ -22,6 +32,7 @@ def register(subparsers: Any) -> None:
 
     fetch = commands.add_parser(
         "fetch",
+        allow_abbrev=False,
         help="fetch host variables (one file per device, or one JSON document on stdout)",
         description=(
             "Credentials come from NETDATA_NAUTOBOT_TOKEN / NETDATA_NETBOX_TOKEN or "
@@ -29,6 +40,8 @@ def register(subparsers: Any) -> None:
             "NETDATA_NAUTOBOT_URL / NETDATA_NETBOX_URL."
         ),
     )
+    fetch.add_argument("--token", "--password", nargs="?", action=_RefuseSecret,
+                       help=argparse.SUPPRESS)
     fetch.add_argument("--source", choices=_SOURCES, default="nautobot-graphql")
     fetch.add_argument("--url", help="base URL of the server (https://nautobot.example.com)")
     fetch.add_argument("--file", type=Path, help="YAML/JSON inventory file (--source file)")

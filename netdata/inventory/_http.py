@@ -341,5 +341,15 @@ def _detail(response: httpx.Response) -> str:
         body = response.json()
     except (json.JSONDecodeError, UnicodeDecodeError):
         return ""
-    detail = body.get("detail") if isinstance(body, dict) else None
-    return detail[:300] if isinstance(detail, str) else ""
+    text: str
+    if isinstance(body, dict) and isinstance(body.get("detail"), str):
+        text = str(body["detail"])
+    elif isinstance(body, dict):  # DRF validation errors: {"field": ["message", ...]}
+        text = "; ".join(
+            f"{k}: {' '.join(map(str, v)) if isinstance(v, list) else v}" for k, v in body.items()
+        )
+    elif isinstance(body, list):
+        text = " ".join(map(str, body))
+    else:
+        text = ""
+    return text[:300]

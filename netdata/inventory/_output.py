@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -22,6 +23,24 @@ from netdata.inventory._model import HostVars
 Format = Literal["yaml", "json"]
 _SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-+@=,")
 _MAX_NAME = 200
+
+
+class _Yaml12SafeDumper(yaml.SafeDumper):
+    """PyYAML writes YAML 1.1; cue reads YAML 1.2.  Quote strings that 1.2 reads as numbers.
+
+    (``0o17``, ``1e3`` or ``.5`` are strings to a YAML 1.1 writer, numbers to cue.)
+    """
+
+
+_Yaml12SafeDumper.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$"
+               r"|^[-+]?\.(?:inf|Inf|INF)$|^\.(?:nan|NaN|NAN)$"),
+    list("-+.0123456789"),
+)
+_Yaml12SafeDumper.add_implicit_resolver(
+    "tag:yaml.org,2002:int", re.compile(r"^0o[0-7]+$|^0x[0-9a-fA-F]+$"), list("0")
+)
 
 
 def safe_filename(name: str) -> str:
@@ -57,8 +76,9 @@ def dumps(document: Any, fmt: Format) -> str:
     """``document`` as JSON (indented) or YAML text."""
     if fmt == "json":
         return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-    text: str = yaml.safe_dump(
-        document, sort_keys=False, allow_unicode=True, default_flow_style=False
+    text: str = yaml.dump(
+        document, Dumper=_Yaml12SafeDumper, sort_keys=False, allow_unicode=True,
+        default_flow_style=False,
     )
     return text
 
