@@ -17,7 +17,7 @@ from pygnmi.spec.v080 import gnmi_pb2
 
 from netdata.sim import _tree, _views
 from netdata.sim._errors import GnmiError
-from netdata.sim._paths import path_text, resolve
+from netdata.sim._paths import ANY_MODULE_ORIGINS, path_text, resolve
 from netdata.sim._schema import Schema, ValidationError
 
 _JSON_ENCODINGS = (gnmi_pb2.Encoding.JSON, gnmi_pb2.Encoding.JSON_IETF)
@@ -25,18 +25,18 @@ _SCALARS = ("string_val", "int_val", "uint_val", "bool_val", "float_val", "doubl
 
 
 def canonical_config(schema: Schema, text: str) -> str:
-    """Validate a whole configuration; return its canonical text (INVALID_ARGUMENT if bad)."""
+    """Validate a whole RFC 7951 configuration; return its canonical text.
+
+    libyang alone judges the document here (member names included), so a
+    whole-tree replace costs one parse. Raises INVALID_ARGUMENT naming the path.
+    """
     try:
         tree = json.loads(text) if text.strip() else {}
     except ValueError as exc:
         raise GnmiError(grpc.StatusCode.INVALID_ARGUMENT, f"malformed JSON: {exc}") from None
     if not isinstance(tree, dict):
         raise GnmiError(grpc.StatusCode.INVALID_ARGUMENT, "the configuration must be a JSON object")
-    tree = _tree.canonical(schema, schema.root_node, tree, "", entry=False)
-    try:
-        return schema.validate(json.dumps(tree))
-    except ValidationError as exc:
-        raise GnmiError(grpc.StatusCode.INVALID_ARGUMENT, str(exc)) from None
+    return _validate(schema, text if tree else "{}")
 
 
 def apply_set(schema: Schema, text: str, request: Any) -> tuple[str, Any]:
@@ -45,8 +45,14 @@ def apply_set(schema: Schema, text: str, request: Any) -> tuple[str, Any]:
     Returns the new canonical text and the SetResponse; raises GnmiError (and
     changes nothing) if any operation or the validation fails.
     """
-    tree: dict[str, Any] = json.loads(text)
     prefix = request.prefix if request.HasField("prefix") else None
+    if _replaces_everything(request, prefix):
+        new_text = canonical_config(schema, request.replace[0].val.json_ietf_val.decode())
+        result = gnmi_pb2.UpdateResult(
+            path=request.replace[0].path, op=gnmi_pb2.UpdateResult.REPLACE
+        )
+        return new_text, _response(prefix, [result])
+    tree: dict[str, Any] = json.loads(text)
     results = []
     for path in request.delete:
         _tree.delete(schema, tree, resolve(schema, prefix, path, for_write=True))
@@ -71,12 +77,7 @@ def apply_set(schema: Schema, text: str, request: Any) -> tuple[str, Any]:
                 value = _tree.fill_keys(schema, steps[-1], value, where)
             _tree.put(schema, tree, steps, value, merge_=merge)
             results.append(gnmi_pb2.UpdateResult(path=update.path, op=op))
-    try:
-        new_text = schema.validate(json.dumps(tree))
-    except ValidationError as exc:
-        raise GnmiError(grpc.StatusCode.INVALID_ARGUMENT, f"validation failed: {exc}") from None
-    response = gnmi_pb2.SetResponse(prefix=prefix, response=results, timestamp=time.time_ns())
-    return new_text, response
+    return _validate(schema, json.dumps(tree)), _response(prefix, results)
 
 
 def answer_get(schema: Schema, text: str, request: Any) -> Any:
@@ -108,6 +109,30 @@ def answer_get(schema: Schema, text: str, request: Any) -> Any:
             )
         )
     return gnmi_pb2.GetResponse(notification=notifications)
+
+
+def _validate(schema: Schema, text: str) -> str:
+    try:
+        return schema.validate(text)
+    except ValidationError as exc:
+        raise GnmiError(grpc.StatusCode.INVALID_ARGUMENT, str(exc)) from None
+
+
+def _response(prefix: Any, results: list[Any]) -> Any:
+    return gnmi_pb2.SetResponse(prefix=prefix, response=results, timestamp=time.time_ns())
+
+
+def _replaces_everything(request: Any, prefix: Any) -> bool:
+    """True for the common push: one JSON_IETF replace of the whole tree, nothing else."""
+    if request.delete or request.update or len(request.replace) != 1:
+        return False
+    update = request.replace[0]
+    paths = [update.path, *([prefix] if prefix is not None else [])]
+    return (
+        update.val.WhichOneof("value") == "json_ietf_val"
+        and not any(p.elem or p.element for p in paths)
+        and all(p.origin in ANY_MODULE_ORIGINS for p in paths)
+    )
 
 
 def _decode(value: Any, where: str) -> Any:

@@ -17,7 +17,8 @@ import grpc
 from netdata.sim._errors import GnmiError
 from netdata.sim._schema import LEAF, LEAFLIST, LIST, Schema, SchemaNode
 
-_ANY_MODULE_ORIGINS = {"", "openconfig", "rfc7951"}
+ANY_MODULE_ORIGINS = frozenset({"", "openconfig", "rfc7951"})
+"""Origins that address the whole schema rather than one module."""
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ def resolve(schema: Schema, prefix: Any, path: Any, *, for_write: bool) -> list[
         prefix.origin if prefix is not None else ""
     )
     module = None
-    if origin not in _ANY_MODULE_ORIGINS:
+    if origin not in ANY_MODULE_ORIGINS:
         module = schema.module_for_prefix(origin)
         if module is None:
             raise GnmiError(grpc.StatusCode.INVALID_ARGUMENT, f"{text}: unknown origin {origin!r}")

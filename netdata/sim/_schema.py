@@ -115,6 +115,13 @@ class Schema:
         self.ctx = _build_context(search, sorted(self._modules))
         self._children: dict[int, dict[str, list[SchemaNode]]] = {}
         self._key_types: dict[tuple[int, str], int | None] = {}
+        self._prefixes: dict[str, str] = {}
+        for mod in self.ctx:
+            if mod.implemented():
+                self._prefixes.setdefault(mod.prefix(), mod.name())
+        for mod in self.ctx:  # a module name wins over another module's prefix
+            if mod.implemented():
+                self._prefixes[mod.name()] = mod.name()
         self._lock = threading.Lock()
         self.root_node = SchemaNode("", "", CONTAINER, True, (), None)
         self._top = self._index(self._top_nodes())
@@ -142,10 +149,7 @@ class Schema:
 
     def module_for_prefix(self, prefix: str) -> str | None:
         """A module name for ``prefix``, which may be a module name or its YANG prefix."""
-        for mod in self.ctx:
-            if mod.implemented() and prefix in (mod.name(), mod.prefix()):
-                return str(mod.name())
-        return None
+        return self._prefixes.get(prefix)
 
     # -- navigation ---------------------------------------------------------
     def children(self, node: SchemaNode) -> dict[str, list[SchemaNode]]:

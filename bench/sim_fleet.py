@@ -1,0 +1,172 @@
+"""Benchmark of `netdata sim`: 1,000 devices in one process.
+
+Measures, with the server in its own process (`netdata sim`) and the gNMI
+clients in this one:
+  * start-up time of a fleet (ready line) and its parts (schema load, validation);
+  * resident memory per device (RSS of the server: N devices vs 1 device);
+  * Sets per second: full replace of a realistic 48-port leaf configuration
+    (conformance corpus p015), validated by libyang on every Set;
+and prints ratios against baselines (libyang validation alone in-process).
+
+    python bench/sim_fleet.py [--devices 1000] [--sets 600] [--clients 4]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import grpc
+from pygnmi.spec.v080 import gnmi_pb2, gnmi_pb2_grpc
+
+REPO = Path(__file__).resolve().parents[1]
+MODELS = Path(os.environ.get("NETDATA_YANG_PATH") or REPO.parent / "shared/yang/openconfig")
+LEAF = REPO.parent / "shared/conformance/public/p015-large-leaf-switch.json"
+
+
+def leaf_config(n: int) -> dict:
+    doc = json.loads(LEAF.read_text())
+    doc["openconfig-system:system"]["config"]["hostname"] = f"leaf{n}"
+    return doc
+
+
+def rss_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise RuntimeError("no VmRSS")
+
+
+def serve(devices: int, startup: Path | None) -> tuple[subprocess.Popen[str], list[int], float]:
+    args = [sys.executable, "-m", "netdata", "sim", "--models", str(MODELS)]
+    args += ["--devices", str(devices)]
+    if startup is not None:
+        args += ["--startup-dir", str(startup)]
+    start = time.perf_counter()
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, text=True)
+    ports = []
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if line.strip() == "ready":
+            return proc, ports, time.perf_counter() - start
+        ports.append(int(line.rsplit(":", 1)[1]))
+    raise SystemExit(f"netdata sim failed: exit {proc.wait()}")
+
+
+def stop(proc: subprocess.Popen[str]) -> None:
+    proc.send_signal(2)
+    proc.wait(timeout=60)
+
+
+def set_request(n: int, i: int) -> gnmi_pb2.SetRequest:
+    doc = leaf_config(n)
+    ifaces = doc["openconfig-interfaces:interfaces"]["interface"]
+    ifaces[0]["config"]["description"] = f"push {i}"
+    value = gnmi_pb2.TypedValue(json_ietf_val=json.dumps(doc).encode())
+    return gnmi_pb2.SetRequest(replace=[gnmi_pb2.Update(path=gnmi_pb2.Path(), val=value)])
+
+
+def run_sets(ports: list[int], total: int, clients: int) -> float:
+    """Sets per second with ``clients`` threads, each on its own devices."""
+    requests = [set_request(n, i) for i, n in enumerate(range(total))]
+    errors: list[BaseException] = []
+
+    def worker(k: int) -> None:
+        channels = {}
+        try:
+            for i in range(k, total, clients):
+                port = ports[i % len(ports)]
+                if port not in channels:
+                    channels[port] = gnmi_pb2_grpc.gNMIStub(
+                        grpc.insecure_channel(f"127.0.0.1:{port}")
+                    )
+                channels[port].Set(requests[i], timeout=60)
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(k,)) for k in range(clients)]
+    start = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - start
+    if errors:
+        raise SystemExit(f"Set failed: {errors[0]}")
+    return total / elapsed
+
+
+def validation_baseline(rounds: int = 100) -> tuple[float, float]:
+    """(schema load seconds, libyang validations per second of the leaf config) in-process."""
+    from netdata.sim._schema import load_schema
+
+    start = time.perf_counter()
+    schema = load_schema(MODELS.resolve())
+    load = time.perf_counter() - start
+    text = json.dumps(leaf_config(0))
+    start = time.perf_counter()
+    for _ in range(rounds):
+        schema.validate(text)
+    return load, rounds / (time.perf_counter() - start)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--devices", type=int, default=1000)
+    parser.add_argument("--sets", type=int, default=600)
+    parser.add_argument("--clients", type=int, default=4)
+    opts = parser.parse_args()
+    print(f"cores: {os.cpu_count()}, config: {LEAF.name} ({LEAF.stat().st_size} bytes)")
+
+    load, validations = validation_baseline()
+    print(f"schema load (libyang context, once per process): {load:.2f} s")
+    print(f"baseline: libyang validation of the leaf config in-process: {validations:.0f}/s")
+
+    proc, _, t_empty1 = serve(1, None)
+    rss_one = rss_kib(proc.pid)
+    stop(proc)
+    print(f"1 device, empty config: ready in {t_empty1:.2f} s, RSS {rss_one / 1024:.1f} MiB")
+
+    proc, _, t_empty = serve(opts.devices, None)
+    rss_empty = rss_kib(proc.pid)
+    stop(proc)
+    per_empty = (rss_empty - rss_one) / (opts.devices - 1)
+    print(
+        f"{opts.devices} devices, empty config: ready in {t_empty:.2f} s, "
+        f"RSS {rss_empty / 1024:.1f} MiB, {per_empty:.1f} KiB/device"
+    )
+
+    with tempfile.TemporaryDirectory() as tmp:
+        width = max(4, len(str(opts.devices - 1)))
+        for n in range(opts.devices):
+            (Path(tmp) / f"sim-{n:0{width}d}.json").write_text(json.dumps(leaf_config(n)))
+        proc, ports, t_leaf = serve(opts.devices, Path(tmp))
+    try:
+        rss_leaf = rss_kib(proc.pid)
+        per_leaf = (rss_leaf - rss_one) / (opts.devices - 1)
+        print(
+            f"{opts.devices} devices, distinct 48-port configs: ready in {t_leaf:.2f} s "
+            f"({opts.devices / (t_leaf - t_empty1):.0f} devices/s after start-up), "
+            f"RSS {rss_leaf / 1024:.1f} MiB, {per_leaf:.1f} KiB/device"
+        )
+        one = run_sets(ports[:1], max(50, opts.sets // 4), 1)
+        print(f"Sets/s, 1 client, 1 device (full 48-port replace): {one:.0f}")
+        many = run_sets(ports, opts.sets, opts.clients)
+        print(
+            f"Sets/s, {opts.clients} clients over {min(opts.sets, len(ports))} devices: {many:.0f} "
+            f"(ratio to in-process validation alone: {many / validations:.2f})"
+        )
+        print(f"RSS after Sets: {rss_kib(proc.pid) / 1024:.1f} MiB")
+    finally:
+        stop(proc)
+
+
+if __name__ == "__main__":
+    main()
