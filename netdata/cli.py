@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "netdata._demo_cli",
     "netdata._sim_cli",
     "netdata.inventory._cli",
+    "netdata.schema._cli",
 )
 
 EXIT_OK, EXIT_FOUND_PROBLEMS, EXIT_USAGE, EXIT_ERROR = 0, 1, 2, 3

@@ -1,0 +1,138 @@
+"""``build_schema``: compile the pinned modules into a cached schema directory.
+
+The directory, ``${XDG_CACHE_HOME:-~/.cache}/netdata/schema/<checksum>/``, is
+keyed by a checksum of the YANG files, the module list and the compiler
+version, and holds:
+
+- ``schema.cue``: package ``netdata`` with ``#Root`` (the authoring form);
+- ``defaults.cue``: the YANG defaults, only with ``cue -t defaults``;
+- ``meta.json``: the schema IR the encoder, decoder and post-checks read;
+- ``schema.json``: JSON Schema (2020-12) of the authoring form;
+- ``coverage.json``: what is enforced, per YANG statement kind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from netdata._exceptions import SchemaError
+from netdata.schema._compile import compile_schema
+from netdata.schema._coverage import coverage_report
+from netdata.schema._emit_cue import emit_cue, emit_defaults
+from netdata.schema._emit_jsonschema import emit_jsonschema
+from netdata.schema._ir import Schema, schema_from_json, schema_to_json
+from netdata.schema._manifest import cache_root, find_models, load_manifest
+from netdata.schema._yang import load_modules, module_dirs
+
+COMPILER_VERSION = "1"
+FILES = ("schema.cue", "defaults.cue", "meta.json", "schema.json", "coverage.json")
+
+
+@dataclass(frozen=True)
+class SchemaBuild:
+    """A built schema directory."""
+
+    directory: Path
+    checksum: str
+    modules: tuple[str, ...] = field(default=())
+
+    @property
+    def cue_file(self) -> Path:
+        return self.directory / "schema.cue"
+
+    @property
+    def defaults_file(self) -> Path:
+        return self.directory / "defaults.cue"
+
+    @property
+    def meta_file(self) -> Path:
+        return self.directory / "meta.json"
+
+    @property
+    def jsonschema_file(self) -> Path:
+        return self.directory / "schema.json"
+
+    @property
+    def coverage_file(self) -> Path:
+        return self.directory / "coverage.json"
+
+    @cached_property
+    def cue_source(self) -> str:
+        return self.cue_file.read_text(encoding="utf-8")
+
+    @cached_property
+    def schema(self) -> Schema:
+        """The schema IR (``meta.json``), loaded once."""
+        try:
+            return schema_from_json(json.loads(self.meta_file.read_text(encoding="utf-8")))
+        except (OSError, ValueError, KeyError) as exc:
+            raise SchemaError(f"schema metadata {self.meta_file} is unreadable: {exc}") from None
+
+
+def models_checksum(models: Path, modules: Sequence[str]) -> str:
+    """sha256 over every .yang file, the module list and the compiler's own source."""
+    digest = hashlib.sha256(f"netdata-schema {COMPILER_VERSION}\n".encode())
+    for source in sorted(Path(__file__).parent.glob("_*.py")):
+        digest.update(hashlib.sha256(source.read_bytes()).digest())
+    digest.update(("\n".join(modules) + "\n").encode())
+    for folder in module_dirs(models):
+        for path in sorted(folder.glob("*.yang")):
+            digest.update(path.name.encode() + b"\0")
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()[:24]
+
+
+def build_schema(
+    models: str | Path | None = None,
+    modules: Sequence[str] | None = None,
+    *,
+    cache_dir: str | Path | None = None,
+    force: bool = False,
+) -> SchemaBuild:
+    """Compile YANG modules to CUE + metadata + JSON Schema, or reuse the cached build.
+
+    ``models`` defaults to ``$NETDATA_YANG_PATH``; ``modules`` to the manifest's
+    list; ``cache_dir`` to ``${XDG_CACHE_HOME:-~/.cache}/netdata/schema``.
+    Raises :class:`SchemaError` when the modules do not compile.
+    """
+    names = tuple(modules) if modules else load_manifest().modules
+    root = find_models(models)
+    checksum = models_checksum(root, names)
+    base = Path(cache_dir) if cache_dir is not None else cache_root() / "schema"
+    target = base / checksum
+    if not force and all((target / f).is_file() for f in FILES):
+        return SchemaBuild(target, checksum, names)
+    ctx, statements = load_modules(root, names)
+    schema = compile_schema(ctx, statements)
+    schema.checksum = checksum
+    outputs = {
+        "schema.cue": emit_cue(schema),
+        "defaults.cue": emit_defaults(schema),
+        "meta.json": json.dumps(schema_to_json(schema), separators=(",", ":")),
+        "schema.json": json.dumps(emit_jsonschema(schema), indent=1),
+        "coverage.json": json.dumps(coverage_report(schema), indent=1),
+    }
+    _write_atomically(target, outputs)
+    return SchemaBuild(target, checksum, names)
+
+
+def _write_atomically(target: Path, outputs: dict[str, str]) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    try:
+        for name, text in outputs.items():
+            (staging / name).write_text(text, encoding="utf-8")
+        if target.exists():
+            shutil.rmtree(target)
+        staging.rename(target)
+    except OSError:
+        shutil.rmtree(staging, ignore_errors=True)
+        if not all((target / f).is_file() for f in outputs):
+            raise

@@ -1,0 +1,59 @@
+"""``netdata models fetch``: download the pinned OpenConfig tag (stdlib urllib + tarfile)."""
+
+from __future__ import annotations
+
+import shutil
+import tarfile
+import tempfile
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from netdata._exceptions import SetupError
+from netdata.schema._manifest import Manifest, fetched_models_dir
+
+TIMEOUT = 60.0
+
+
+def archive_url(manifest: Manifest) -> str:
+    """The GitHub tarball URL of the pinned tag."""
+    return f"{manifest.repository.rstrip('/')}/archive/refs/tags/{manifest.tag}.tar.gz"
+
+
+def fetch_models(manifest: Manifest, dest: Path | None = None, url: str | None = None) -> Path:
+    """Download the tag and unpack the manifest's model folders into ``dest``.
+
+    ``dest`` defaults to ``${XDG_CACHE_HOME:-~/.cache}/netdata/models/<tag>``;
+    nothing is left there if the download or unpacking fails.
+    """
+    target = dest or fetched_models_dir(manifest)
+    source = url or archive_url(manifest)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=target.parent, prefix=".fetch-") as tmp:
+        archive = Path(tmp) / "models.tar.gz"
+        try:
+            with urllib.request.urlopen(source, timeout=TIMEOUT) as response:  # noqa: S310
+                with archive.open("wb") as out:
+                    shutil.copyfileobj(response, out)
+        except (urllib.error.URLError, OSError, ValueError) as exc:
+            reason = getattr(exc, "reason", None) or exc
+            raise SetupError(f"could not download {source}: {reason}") from None
+        unpacked = Path(tmp) / "unpacked"
+        try:
+            with tarfile.open(archive) as tar:
+                tar.extractall(unpacked, filter="data")
+        except (tarfile.TarError, OSError) as exc:
+            raise SetupError(f"{source} is not a readable tar.gz archive: {exc}") from None
+        tops = [p for p in unpacked.iterdir() if p.is_dir()]
+        if len(tops) != 1:
+            raise SetupError(f"{source}: unexpected archive layout")
+        staged = Path(tmp) / "models"
+        for folder in manifest.paths:
+            found = tops[0] / folder
+            if not found.is_dir():
+                raise SetupError(f"{source}: the archive has no folder {folder!r}")
+            shutil.copytree(found, staged / folder)
+        if target.exists():
+            shutil.rmtree(target)
+        staged.rename(target)
+    return target

@@ -1,0 +1,215 @@
+"""The schema intermediate representation: what the pyang plugin extracts from YANG.
+
+One tree of :class:`Node` (config data nodes only; choices and cases are
+flattened) plus the identity graph. The CUE emitter, the JSON Schema emitter,
+the RFC 7951 encoder/decoder and the post-checks all read this tree; it is
+stored next to the CUE as ``meta.json``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+INT_BOUNDS: dict[str, tuple[int, int]] = {
+    "int8": (-(2**7), 2**7 - 1),
+    "int16": (-(2**15), 2**15 - 1),
+    "int32": (-(2**31), 2**31 - 1),
+    "int64": (-(2**63), 2**63 - 1),
+    "uint8": (0, 2**8 - 1),
+    "uint16": (0, 2**16 - 1),
+    "uint32": (0, 2**32 - 1),
+    "uint64": (0, 2**64 - 1),
+}
+WIDE_NUMBERS = frozenset({"int64", "uint64", "decimal64"})
+"""Types that RFC 7951 encodes as JSON strings."""
+
+
+@dataclass
+class Pattern:
+    """One YANG pattern: the RE2 translation (anchored) or None when untranslatable."""
+
+    source: str
+    regex: str | None
+    invert: bool = False
+
+
+@dataclass
+class TypeInfo:
+    """A resolved YANG type: the builtin base plus every restriction along the typedef chain.
+
+    ``ranges`` and ``lengths`` hold one alternative list per restricting
+    statement (all must hold); bounds are decimal strings.
+    """
+
+    base: str
+    ranges: list[list[tuple[str, str]]] = field(default_factory=list)
+    lengths: list[list[tuple[str, str]]] = field(default_factory=list)
+    patterns: list[Pattern] = field(default_factory=list)
+    enums: list[str] = field(default_factory=list)
+    identities: list[str] = field(default_factory=list)
+    members: list[TypeInfo] = field(default_factory=list)
+    fraction_digits: int = 0
+    leafref: str | None = None
+    bits: list[str] = field(default_factory=list)
+
+
+@dataclass
+class When:
+    """A ``when`` condition; ``on_parent`` when its context node is the parent."""
+
+    xpath: str
+    on_parent: bool
+    module: str
+
+
+@dataclass
+class Node:
+    """A config data node (``kind`` is container, list, leaf, leaf-list or root)."""
+
+    kind: str
+    name: str
+    module: str
+    children: dict[str, Node] = field(default_factory=dict)
+    keys: list[str] = field(default_factory=list)
+    type: TypeInfo | None = None
+    mandatory: bool = False
+    default: list[str] = field(default_factory=list)
+    presence: bool = False
+    whens: list[When] = field(default_factory=list)
+    state_children: list[str] = field(default_factory=list)
+    min_elements: int = 0
+    max_elements: int | None = None
+    in_choice: bool = False
+
+    def child_by_qname(self, module: str, name: str) -> Node | None:
+        """The child with local ``name`` whose module is ``module``."""
+        node = self.children.get(name)
+        return node if node is not None and node.module == module else None
+
+
+@dataclass
+class Schema:
+    """The compiled schema: root node, identity graph and module facts."""
+
+    root: Node
+    identities: dict[str, list[str]]
+    """qualified identity -> its qualified bases."""
+    modules: dict[str, dict[str, str]]
+    """(sub)module name -> its prefix map (prefix -> module; "" -> its main module)."""
+    checksum: str = ""
+    gaps: list[dict[str, str]] = field(default_factory=list)
+    """Constraints that are not enforced: {"path", "kind", "detail"}."""
+
+    def derived_from(self, identity: str, base: str, or_self: bool = False) -> bool:
+        """Whether ``identity`` derives (transitively) from ``base``."""
+        if or_self and identity == base:
+            return True
+        seen: set[str] = set()
+        todo = list(self.identities.get(identity, ()))
+        while todo:
+            current = todo.pop()
+            if current == base:
+                return True
+            if current not in seen:
+                seen.add(current)
+                todo.extend(self.identities.get(current, ()))
+        return False
+
+
+def _type_to_json(t: TypeInfo) -> dict[str, Any]:
+    out: dict[str, Any] = {"base": t.base}
+    for name in ("ranges", "lengths", "enums", "identities", "bits"):
+        value = getattr(t, name)
+        if value:
+            out[name] = value
+    if t.patterns:
+        out["patterns"] = [[p.source, p.regex, p.invert] for p in t.patterns]
+    if t.members:
+        out["members"] = [_type_to_json(m) for m in t.members]
+    if t.fraction_digits:
+        out["fraction_digits"] = t.fraction_digits
+    if t.leafref is not None:
+        out["leafref"] = t.leafref
+    return out
+
+
+def _type_from_json(d: dict[str, Any]) -> TypeInfo:
+    return TypeInfo(
+        base=d["base"],
+        ranges=[[(lo, hi) for lo, hi in alt] for alt in d.get("ranges", [])],
+        lengths=[[(lo, hi) for lo, hi in alt] for alt in d.get("lengths", [])],
+        patterns=[Pattern(s, r, i) for s, r, i in d.get("patterns", [])],
+        enums=d.get("enums", []),
+        identities=d.get("identities", []),
+        members=[_type_from_json(m) for m in d.get("members", [])],
+        fraction_digits=d.get("fraction_digits", 0),
+        leafref=d.get("leafref"),
+        bits=d.get("bits", []),
+    )
+
+
+def node_to_json(n: Node) -> dict[str, Any]:
+    """Compact JSON form of a node tree (defaults omitted)."""
+    out: dict[str, Any] = {"kind": n.kind, "name": n.name, "module": n.module}
+    if n.children:
+        out["children"] = [node_to_json(c) for c in n.children.values()]
+    if n.keys:
+        out["keys"] = n.keys
+    if n.type is not None:
+        out["type"] = _type_to_json(n.type)
+    for name in ("mandatory", "presence", "in_choice", "default", "state_children"):
+        value = getattr(n, name)
+        if value:
+            out[name] = value
+    if n.whens:
+        out["whens"] = [[w.xpath, w.on_parent, w.module] for w in n.whens]
+    if n.min_elements:
+        out["min_elements"] = n.min_elements
+    if n.max_elements is not None:
+        out["max_elements"] = n.max_elements
+    return out
+
+
+def node_from_json(d: dict[str, Any]) -> Node:
+    """Inverse of :func:`node_to_json`."""
+    children = [node_from_json(c) for c in d.get("children", [])]
+    return Node(
+        kind=d["kind"],
+        name=d["name"],
+        module=d["module"],
+        children={c.name: c for c in children},
+        keys=d.get("keys", []),
+        type=_type_from_json(d["type"]) if "type" in d else None,
+        mandatory=d.get("mandatory", False),
+        default=d.get("default", []),
+        presence=d.get("presence", False),
+        whens=[When(x, p, m) for x, p, m in d.get("whens", [])],
+        state_children=d.get("state_children", []),
+        min_elements=d.get("min_elements", 0),
+        max_elements=d.get("max_elements"),
+        in_choice=d.get("in_choice", False),
+    )
+
+
+def schema_to_json(s: Schema) -> dict[str, Any]:
+    """The ``meta.json`` document."""
+    return {
+        "format": 1,
+        "checksum": s.checksum,
+        "modules": s.modules,
+        "identities": s.identities,
+        "gaps": s.gaps,
+        "root": node_to_json(s.root),
+    }
+
+
+def schema_from_json(d: dict[str, Any]) -> Schema:
+    """Inverse of :func:`schema_to_json`."""
+    return Schema(
+        root=node_from_json(d["root"]),
+        identities=d["identities"],
+        modules=d["modules"],
+        checksum=d.get("checksum", ""),
+        gaps=d.get("gaps", []),
+    )

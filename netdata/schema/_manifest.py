@@ -1,0 +1,73 @@
+"""The model manifest (``models/openconfig.toml``) and where the YANG files are."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from netdata._exceptions import SetupError
+
+DEFAULT_MANIFEST = Path(__file__).resolve().parents[2] / "models" / "openconfig.toml"
+YANG_PATH_ENV = "NETDATA_YANG_PATH"
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """The pinned upstream and the modules to compile."""
+
+    repository: str
+    tag: str
+    commit: str
+    paths: tuple[str, ...]
+    modules: tuple[str, ...]
+
+
+def load_manifest(path: Path | None = None) -> Manifest:
+    """Read the manifest (default: ``models/openconfig.toml`` of this checkout)."""
+    path = path or DEFAULT_MANIFEST
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        upstream, compile_ = data["upstream"], data["compile"]
+        return Manifest(
+            repository=upstream["repository"],
+            tag=upstream["tag"],
+            commit=upstream["commit"],
+            paths=tuple(upstream["paths"]),
+            modules=tuple(compile_["modules"]),
+        )
+    except OSError as exc:
+        raise SetupError(f"model manifest {path} cannot be read: {exc.strerror or exc}") from None
+    except (tomllib.TOMLDecodeError, KeyError, TypeError) as exc:
+        raise SetupError(f"model manifest {path} is malformed: {exc}") from None
+
+
+def cache_root() -> Path:
+    """``${XDG_CACHE_HOME:-~/.cache}/netdata``."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "netdata"
+
+
+def fetched_models_dir(manifest: Manifest) -> Path:
+    """Where ``netdata models fetch`` puts the pinned tag."""
+    return cache_root() / "models" / manifest.tag
+
+
+def find_models(explicit: str | Path | None, manifest: Manifest | None = None) -> Path:
+    """The YANG model folder: ``explicit``, else ``$NETDATA_YANG_PATH``, else a fetched copy."""
+    if explicit:
+        chosen, source = Path(explicit), "--models"
+    elif os.environ.get(YANG_PATH_ENV):
+        chosen, source = Path(os.environ[YANG_PATH_ENV]), YANG_PATH_ENV
+    else:
+        fetched = fetched_models_dir(manifest or load_manifest())
+        if fetched.is_dir():
+            return fetched
+        raise SetupError(
+            "no YANG models: pass --models DIR, set NETDATA_YANG_PATH, "
+            "or run `netdata models fetch`"
+        )
+    if not chosen.is_dir():
+        raise SetupError(f"YANG model path {str(chosen)!r} (from {source}) is not a directory")
+    return chosen

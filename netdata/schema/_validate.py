@@ -1,0 +1,227 @@
+"""``validate``: check many documents (wire or authoring form) in few cue runs.
+
+Each document is read, its form detected, wire-form documents decoded (which
+checks the RFC 7951 encoding), and every authoring-form tree is put into one
+CUE input keyed by document index and unified with ``#Root`` (sharded over
+``jobs`` parallel cue runs for large batches). cue's error paths are mapped
+back to document and data path. Leafrefs and ``when`` are then checked in
+Python (:mod:`netdata.schema._checks`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from netdata._exceptions import CueError, DocumentError
+from netdata.cue import Cue
+from netdata.schema._build import SchemaBuild, build_schema
+from netdata.schema._checks import post_check
+from netdata.schema._documents import read_document
+from netdata.schema._emit_cue import PACKAGE, ROOT
+from netdata.schema._ir import Node, Schema
+from netdata.schema._paths import authoring_path
+from netdata.schema._wire import decode_rfc7951
+
+FORMS = ("auto", "wire", "authoring")
+SHARD_SIZE = 100
+"""Documents per cue run: cue's time grows faster than linearly with input size."""
+_DOCS = "docs"
+_DISJUNCTION = re.compile(r"^\d+ errors in empty disjunction:?$")
+
+
+@dataclass(frozen=True)
+class ValidationError:
+    """One problem in one document: data path, message, source position if known."""
+
+    path: str
+    message: str
+    position: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "message": self.message, "position": self.position}
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """The verdict for one document."""
+
+    file: str
+    valid: bool
+    form: str
+    errors: tuple[ValidationError, ...] = field(default_factory=tuple)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "valid": self.valid,
+            "form": self.form,
+            "errors": [e.as_dict() for e in self.errors],
+        }
+
+
+def detect_form(document: Any, schema: Schema) -> str:
+    """``wire`` if member names are module-qualified or a list is a JSON array."""
+    if not isinstance(document, dict):
+        return "authoring"
+    if any(":" in str(k) for k in document):
+        return "wire"
+    return (
+        "wire"
+        if any(_has_array_list(schema.root.children.get(str(k)), v) for k, v in document.items())
+        else "authoring"
+    )
+
+
+def _has_array_list(node: Node | None, value: Any) -> bool:
+    if node is None:
+        return False
+    if node.kind == "list":
+        return isinstance(value, list)
+    if node.kind == "container" and isinstance(value, dict):
+        return any(_has_array_list(node.children.get(str(k)), v) for k, v in value.items())
+    return False
+
+
+@dataclass
+class _Doc:
+    name: str
+    form: str = "authoring"
+    tree: dict[str, Any] | None = None
+    errors: list[ValidationError] = field(default_factory=list)
+
+
+def validate(
+    files: Sequence[str | Path],
+    *,
+    build: SchemaBuild | None = None,
+    form: str = "auto",
+    leafrefs: bool = True,
+    jobs: int = 2,
+    cue: Cue | None = None,
+) -> list[FileResult]:
+    """Validate document files; one :class:`FileResult` per file, in order.
+
+    Unreadable or unparsable files are invalid results with a message naming
+    the file. ``build`` defaults to :func:`build_schema` with the defaults.
+    """
+    loaded: list[tuple[str, Any]] = []
+    for file in files:
+        try:
+            loaded.append((str(file), read_document(Path(file))))
+        except DocumentError as exc:
+            loaded.append((str(file), exc))
+    return validate_documents(loaded, build=build, form=form, leafrefs=leafrefs, jobs=jobs, cue=cue)
+
+
+def validate_documents(
+    documents: Sequence[tuple[str, Any]],
+    *,
+    build: SchemaBuild | None = None,
+    form: str = "auto",
+    leafrefs: bool = True,
+    jobs: int = 2,
+    cue: Cue | None = None,
+) -> list[FileResult]:
+    """Validate in-memory documents given as ``(name, data)`` pairs.
+
+    A ``data`` that is an exception (e.g. a :class:`DocumentError` from
+    reading) makes that document invalid with the exception's message.
+    """
+    if form not in FORMS:
+        raise ValueError(f"form must be one of {FORMS}, got {form!r}")
+    build = build or build_schema()
+    schema = build.schema
+    docs = [_prepare(name, data, form, schema) for name, data in documents]
+    pending = [i for i, d in enumerate(docs) if d.tree is not None and not d.errors]
+    _run_cue(build, docs, pending, cue or Cue(), jobs)
+    for index in pending:
+        doc = docs[index]
+        assert doc.tree is not None
+        doc.errors += [
+            ValidationError(p.path, p.message) for p in post_check(schema, doc.tree, leafrefs)
+        ]
+    return [FileResult(d.name, not d.errors, d.form, tuple(d.errors)) for d in docs]
+
+
+def _prepare(name: str, data: Any, form: str, schema: Schema) -> _Doc:
+    if isinstance(data, BaseException):
+        return _Doc(name, "unknown", None, [ValidationError("/", str(data))])
+    chosen = detect_form(data, schema) if form == "auto" else form
+    doc = _Doc(name, chosen)
+    if chosen == "wire":
+        tree, problems = decode_rfc7951(data, schema)
+        doc.tree = tree
+        doc.errors = [ValidationError(p.path, p.message) for p in problems]
+    elif isinstance(data, dict):
+        doc.tree = data
+    else:
+        doc.errors = [ValidationError("/", "expected a mapping of top-level nodes")]
+    return doc
+
+
+def _run_cue(build: SchemaBuild, docs: list[_Doc], pending: list[int], cue: Cue, jobs: int) -> None:
+    """Vet ``pending`` documents in shards; a second pass finds missing mandatory leaves.
+
+    cue reports "required but not present" (an incomplete value) only when a
+    run has no other error, so documents without errors in a failing shard
+    are vetted again on their own.
+    """
+    shards = [pending[i : i + SHARD_SIZE] for i in range(0, len(pending), SHARD_SIZE)]
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        while shards:
+            outcomes = list(pool.map(lambda s: _vet(build, docs, s, cue), shards))
+            retry: list[int] = []
+            for shard, problems in zip(shards, outcomes, strict=True):
+                for index, errors in problems.items():
+                    docs[index].errors.extend(errors)
+                if problems:
+                    retry += [i for i in shard if i not in problems]
+            shards = [retry[i : i + SHARD_SIZE] for i in range(0, len(retry), SHARD_SIZE)]
+
+
+def _vet(
+    build: SchemaBuild, docs: list[_Doc], shard: list[int], cue: Cue
+) -> dict[int, list[ValidationError]]:
+    data = {_DOCS: {str(i): docs[i].tree for i in shard}}
+    files = {
+        "schema.cue": build.cue_source,
+        "docs.cue": f"package {PACKAGE}\n\n{_DOCS}: [string]: {ROOT}\n",
+        "data.json": json.dumps(data),
+    }
+    try:
+        cue.vet(files=files, all_errors=True)
+    except CueError as exc:
+        return _map_errors(exc, build.schema, set(shard))
+    return {}
+
+
+def _map_errors(exc: CueError, schema: Schema, shard: set[int]) -> dict[int, list[ValidationError]]:
+    """Group cue's diagnostics by document and data path (one error per path)."""
+    grouped: dict[tuple[int, str], list[str]] = {}
+    for diag in exc.diagnostics:
+        path = diag.path
+        if len(path) < 2 or path[0] != _DOCS or not path[1].isdigit() or int(path[1]) not in shard:
+            raise exc
+        key = (int(path[1]), authoring_path(schema.root, path[2:]))
+        message = _clean(diag.message)
+        messages = grouped.setdefault(key, [])
+        if message and message not in messages and not _DISJUNCTION.match(message):
+            messages.append(message)
+    if not grouped:
+        raise exc
+    out: dict[int, list[ValidationError]] = {}
+    for (index, data_path), messages in grouped.items():
+        text = " | ".join(messages) if messages else "no allowed value matches"
+        out.setdefault(index, []).append(ValidationError(data_path, text))
+    return out
+
+
+def _clean(message: str) -> str:
+    """Drop cue's mention of our temporary file names from a message."""
+    return message.replace("./", "").strip()

@@ -1,0 +1,375 @@
+"""RFC 7951 (wire form) to and from the authoring form, driven by the schema IR.
+
+Decoding checks everything that is a property of the encoding: JSON value
+types (64-bit integers and decimal64 as strings, other numbers as numbers),
+namespace qualification of member names, identity qualification, list keys
+(present, unique, equal to the ``config/<key>`` leaf they refer to),
+read-only nodes and unknown nodes. Value constraints (ranges, patterns, enum
+members, mandatory leaves) are left to the CUE definitions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from netdata._exceptions import DocumentError
+from netdata.schema._emit_cue import key_fill
+from netdata.schema._identities import identity_from_label, identity_labels
+from netdata.schema._ir import INT_BOUNDS, WIDE_NUMBERS, Node, Schema, TypeInfo
+from netdata.schema._paths import entry_step
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One defect found in a document: data path and message."""
+
+    path: str
+    message: str
+
+
+class _Mismatch(Exception):
+    """A value that does not fit its type's JSON encoding."""
+
+
+def _json_kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if value is None:
+        return "null"
+    return "array" if isinstance(value, list) else "object"
+
+
+def _show(value: Any) -> str:
+    text = repr(value) if not isinstance(value, str) else f'"{value}"'
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+# -- decoding ----------------------------------------------------------------
+def decode_value(t: TypeInfo, value: Any, module: str) -> Any:
+    """One RFC 7951 leaf value to its authoring value; raises _Mismatch."""
+    base = t.base
+    if base in INT_BOUNDS and base not in WIDE_NUMBERS:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        raise _Mismatch(f"{base} must be a JSON number, got {_json_kind(value)} {_show(value)}")
+    if base in WIDE_NUMBERS:
+        if not isinstance(value, str):
+            raise _Mismatch(
+                f"{base} must be a JSON string (RFC 7951), got {_json_kind(value)} {_show(value)}"
+            )
+        try:
+            number = Decimal(value.strip()) if value.strip() == value else Decimal("x")
+        except InvalidOperation:
+            raise _Mismatch(f"{_show(value)} is not a valid {base} value") from None
+        if base != "decimal64":
+            if number != number.to_integral_value() or "." in value or "e" in value.lower():
+                raise _Mismatch(f"{_show(value)} is not a valid {base} value")
+            return int(number)
+        return int(number) if number == number.to_integral_value() else float(number)
+    if base == "boolean":
+        if isinstance(value, bool):
+            return value
+        raise _Mismatch(f"boolean must be JSON true/false, got {_json_kind(value)} {_show(value)}")
+    if base == "empty":
+        if value == [None]:
+            return True
+        raise _Mismatch(f"empty must be encoded as [null], got {_show(value)}")
+    if base == "union":
+        return _decode_union(t, value, module)
+    if not isinstance(value, str):
+        raise _Mismatch(f"{base} must be a JSON string, got {_json_kind(value)} {_show(value)}")
+    if base == "identityref":
+        qualified = value if ":" in value else f"{module}:{value}"
+        label = identity_labels(t.identities).get(qualified)
+        if label is None:
+            raise _Mismatch(f"{_show(value)} is not an identity allowed here")
+        return label
+    return value
+
+
+def _decode_union(t: TypeInfo, value: Any, module: str) -> Any:
+    """Members that recognise the value exactly (identities, enum names, 64-bit
+    numbers) win over plain strings, which accept any text."""
+    reasons = []
+    members = _flatten(t)
+    exact = [
+        m for m in members if m.base not in ("string", "binary", "bits", "instance-identifier")
+    ]
+    for member in [*exact, *(m for m in members if m not in exact)]:
+        if member.base == "enumeration" and value not in member.enums:
+            reasons.append(f"{_show(value)} is not one of the enumeration's names")
+            continue
+        try:
+            return decode_value(member, value, module)
+        except _Mismatch as exc:
+            reasons.append(str(exc))
+    raise _Mismatch(f"{_show(value)} matches no member of the union ({'; '.join(reasons)})")
+
+
+def _flatten(t: TypeInfo) -> list[TypeInfo]:
+    out: list[TypeInfo] = []
+    for member in t.members:
+        out.extend(_flatten(member) if member.base == "union" else [member])
+    return out
+
+
+class _Decoder:
+    def __init__(self, schema: Schema) -> None:
+        self.schema = schema
+        self.problems: list[Problem] = []
+
+    def problem(self, path: str, message: str) -> None:
+        self.problems.append(Problem(path or "/", message))
+
+    def container(self, node: Node, value: Any, path: str, top: bool = False) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            self.problem(path, f"expected a JSON object, got {_json_kind(value)}")
+            return {}
+        out: dict[str, Any] = {}
+        for member, item in value.items():
+            module, _, name = member.rpartition(":")
+            if top and not module:
+                self.problem(
+                    f"{path}/{name}",
+                    f"top-level member {member!r} must be namespace-qualified (module:name)",
+                )
+                continue
+            child = node.children.get(name)
+            if child is None or child.module != (module or node.module):
+                self.unknown(node, member, name, module, path)
+                continue
+            child_path = f"{path}/{name}"
+            if name in out:
+                self.problem(child_path, f"member {name!r} appears twice")
+                continue
+            decoded = self.data(child, item, child_path)
+            if decoded is not None:
+                out[name] = decoded
+        return out
+
+    def unknown(self, node: Node, member: str, name: str, module: str, path: str) -> None:
+        child = node.children.get(name)
+        where = f"{path}/{name}"
+        if name in node.state_children:
+            self.problem(where, f"read-only (config false) node {name!r} in a config document")
+        elif child is not None and not module:
+            self.problem(
+                where,
+                f"unknown node {name!r}: it belongs to module {child.module} and must be "
+                f"written {child.module}:{name} (RFC 7951 namespace qualification)",
+            )
+        elif child is not None:
+            self.problem(where, f"node {name!r} is not defined by module {module}")
+        else:
+            self.problem(where, f"unknown node {member!r} (not in the schema)")
+
+    def data(self, node: Node, value: Any, path: str) -> Any:
+        if node.kind == "container":
+            return self.container(node, value, path)
+        if node.kind == "list":
+            return self.list_(node, value, path)
+        assert node.type is not None
+        if node.kind == "leaf-list":
+            if not isinstance(value, list):
+                self.problem(path, f"leaf-list must be a JSON array, got {_json_kind(value)}")
+                return None
+            items = [self.leaf(node, v, path) for v in value]
+            if len({repr(i) for i in items}) != len(items):
+                self.problem(path, "duplicate values in a leaf-list")
+            return items
+        return self.leaf(node, value, path)
+
+    def leaf(self, node: Node, value: Any, path: str) -> Any:
+        assert node.type is not None
+        try:
+            return decode_value(node.type, value, node.module)
+        except _Mismatch as exc:
+            self.problem(path, str(exc))
+            return None
+
+    def list_(self, node: Node, value: Any, path: str) -> dict[str, Any] | None:
+        if not isinstance(value, list):
+            self.problem(path, f"list must be a JSON array, got {_json_kind(value)}")
+            return None
+        parent_path = path.rpartition("/")[0]
+        out: dict[str, Any] = {}
+        fills = key_fill(node)
+        for index, item in enumerate(value, start=1):
+            entry = self.container(node, item, f"{parent_path}/{node.name}[{index}]")
+            missing = [k for k in node.keys if entry.get(k) is None]
+            if missing:
+                self.problem(
+                    f"{parent_path}/{node.name}[{index}]",
+                    f"list entry is missing its key {', '.join(map(repr, missing))}",
+                )
+                continue
+            keys = [_key_text(entry[k]) for k in node.keys]
+            entry_path = f"{parent_path}/{entry_step(node, keys)}"
+            for key, (container, target) in fills.items():
+                self.check_key_fill(entry, key, container, target, entry_path)
+            slot = out
+            for key_text in keys[:-1]:
+                slot = slot.setdefault(key_text, {})
+            if keys[-1] in slot:
+                self.problem(entry_path, f"duplicate list entry (key {', '.join(keys)})")
+                continue
+            slot[keys[-1]] = entry
+        return out
+
+    def check_key_fill(
+        self, entry: dict[str, Any], key: str, container: str, target: str, path: str
+    ) -> None:
+        referred = (
+            entry.get(container, {}).get(target) if isinstance(entry.get(container), dict) else None
+        )
+        where = f"{path}/{container}/{target}"
+        if referred is None:
+            self.problem(
+                where,
+                f"key {key!r} refers to ../{container}/{target}, which is missing "
+                "(the list key is a leafref to it)",
+            )
+        elif referred != entry[key]:
+            self.problem(
+                where,
+                f"{container}/{target} {_show(referred)} differs from the list key "
+                f"{key} {_show(entry[key])}",
+            )
+
+
+def _key_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def decode_rfc7951(document: Any, schema: Schema) -> tuple[dict[str, Any], list[Problem]]:
+    """Decode an RFC 7951 document to the authoring form.
+
+    Returns the authoring-form tree (the parts that decoded) and the problems
+    found; the document is valid only if the list is empty and the tree then
+    passes the CUE definitions.
+    """
+    decoder = _Decoder(schema)
+    tree = decoder.container(schema.root, document, "", top=True)
+    return tree, decoder.problems
+
+
+# -- encoding ----------------------------------------------------------------
+def encode_value(t: TypeInfo, value: Any) -> Any:
+    """One authoring leaf value to RFC 7951."""
+    base = t.base
+    if base in WIDE_NUMBERS:
+        return str(value)
+    if base == "empty":
+        return [None]
+    if base == "identityref":
+        return identity_from_label(str(value), t.identities) or value
+    if base == "union":
+        return _encode_union(t, value)
+    return value
+
+
+def _encode_union(t: TypeInfo, value: Any) -> Any:
+    for member in t.members:
+        if member.base == "identityref" and isinstance(value, str):
+            qualified = identity_from_label(value, member.identities)
+            if qualified is not None:
+                return qualified
+        if isinstance(value, int) and not isinstance(value, bool):
+            if member.base in INT_BOUNDS and member.base not in WIDE_NUMBERS:
+                low, high = INT_BOUNDS[member.base]
+                if low <= value <= high:
+                    return value
+            if member.base in WIDE_NUMBERS:
+                return str(value)
+        if isinstance(value, float) and member.base == "decimal64":
+            return str(value)
+        if member.base == "union":
+            return _encode_union(member, value)
+    return value
+
+
+class _Encoder:
+    def container(self, node: Node, value: Any, path: str) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise DocumentError(f"{path or '/'}: expected a mapping, got {_json_kind(value)}")
+        out: dict[str, Any] = {}
+        for name, item in value.items():
+            child = node.children.get(name)
+            if child is None:
+                raise DocumentError(f"{path}/{name}: unknown node (not in the schema)")
+            member = name if child.module == node.module else f"{child.module}:{name}"
+            out[member] = self.data(child, item, f"{path}/{name}")
+        return out
+
+    def data(self, node: Node, value: Any, path: str) -> Any:
+        if node.kind == "container":
+            return self.container(node, value, path)
+        if node.kind == "list":
+            return self.list_(node, value, path)
+        assert node.type is not None
+        if node.kind == "leaf-list":
+            return [encode_value(node.type, v) for v in value]
+        return encode_value(node.type, value)
+
+    def list_(self, node: Node, value: Any, path: str) -> list[dict[str, Any]]:
+        entries: list[dict[str, Any]] = []
+        fills = key_fill(node)
+
+        def walk(level: Any, keys: list[str]) -> None:
+            if len(keys) == len(node.keys):
+                entries.append(self.entry(node, level, keys, fills, path))
+                return
+            if not isinstance(level, dict):
+                raise DocumentError(f"{path}: expected a map keyed by {node.keys[len(keys)]}")
+            for key, sub in level.items():
+                walk(sub, [*keys, str(key)])
+
+        walk(value, [])
+        return entries
+
+    def entry(
+        self,
+        node: Node,
+        value: Any,
+        keys: list[str],
+        fills: dict[str, tuple[str, str]],
+        path: str,
+    ) -> dict[str, Any]:
+        filled = dict(value) if isinstance(value, dict) else {}
+        for key, text in zip(node.keys, keys, strict=True):
+            leaf = node.children[key]
+            assert leaf.type is not None
+            typed: Any = int(text) if leaf.type.base in INT_BOUNDS else text
+            filled.setdefault(key, typed)
+            if key in fills:
+                container, target = fills[key]
+                filled[container] = {target: typed, **filled.get(container, {})}
+        ordered = {k: filled.pop(k) for k in node.keys}
+        ordered.update(filled)
+        parent_path = path.rpartition("/")[0]
+        return self.container(node, ordered, f"{parent_path}/{entry_step(node, keys)}")
+
+
+def encode_rfc7951(tree: Any, schema: Schema) -> dict[str, Any]:
+    """Encode an authoring-form tree as RFC 7951 JSON (module-qualified where the
+    namespace changes, identities qualified, 64-bit numbers as strings, lists
+    as arrays with their key leaves first). Raises :class:`DocumentError` on
+    nodes the schema does not know."""
+    out: dict[str, Any] = {}
+    encoder = _Encoder()
+    if not isinstance(tree, dict):
+        raise DocumentError(f"expected a mapping at the top level, got {_json_kind(tree)}")
+    for name, item in tree.items():
+        child = schema.root.children.get(name)
+        if child is None:
+            raise DocumentError(f"/{name}: unknown top-level node (not in the schema)")
+        out[f"{child.module}:{name}"] = encoder.data(child, item, f"/{name}")
+    return out

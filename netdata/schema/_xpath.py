@@ -1,0 +1,293 @@
+"""A small XPath 1.0 evaluator over authoring-form trees, for ``when`` and leafrefs.
+
+It covers what OpenConfig uses: relative and absolute location paths (with
+``..``, ``.``, ``current()`` and ``[leaf = expr]`` predicates), ``=``/``!=``
+and numeric comparisons against literals or paths, ``and``/``or``, ``not()``,
+``count()``, ``derived-from()`` and ``derived-from-or-self()``. Identity values
+are compared as qualified ``module:name`` (literal prefixes are resolved in
+the module that wrote the expression). Like libyang, non-presence containers
+always exist and an absent leaf with a default has its default value.
+Expressions outside this subset raise :class:`Unsupported` (reported as gaps).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from pyang import xpath_parser
+
+from netdata.schema._identities import identity_from_label
+from netdata.schema._ir import Node, Schema, TypeInfo
+
+FUNCTIONS = frozenset(
+    {"current", "not", "count", "derived-from", "derived-from-or-self", "true", "false"}
+)
+
+
+class Unsupported(ValueError):
+    """An XPath construct the evaluator does not implement."""
+
+
+@dataclass(eq=False)
+class Cursor:
+    """One data node instance: schema node, value, parent and (for list entries) keys."""
+
+    node: Node
+    value: Any
+    parent: Cursor | None
+    keys: dict[str, str] = field(default_factory=dict)
+
+
+@lru_cache(maxsize=2048)
+def parse(expression: str) -> Any:
+    """Parse and check an expression (cached); raises :class:`Unsupported`."""
+    try:
+        tree = xpath_parser.parse(expression)
+    except Exception as exc:  # pyang raises bare exceptions on syntax errors
+        raise Unsupported(f"cannot parse {expression!r}: {exc}") from None
+    _check(tree)
+    return tree
+
+
+def _check(tree: Any) -> None:
+    if isinstance(tree, list):
+        for item in tree:
+            _check(item)
+        return
+    if not isinstance(tree, tuple) or not tree:
+        raise Unsupported(f"unexpected expression part {tree!r}")
+    kind = tree[0]
+    if kind in ("literal", "number"):
+        return
+    if kind == "path_expr":
+        _check(tree[1])
+    elif kind in ("comp", "bool"):
+        _check(tree[2])
+        _check(tree[3])
+    elif kind in ("relative", "absolute"):
+        for step in tree[1]:
+            _check(step)
+    elif kind == "step":
+        if tree[1] not in ("child", "parent", "self"):
+            raise Unsupported(f"axis {tree[1]!r}")
+        for pred in tree[3]:
+            _check(pred)
+    elif kind == "function_call":
+        if tree[1] not in FUNCTIONS:
+            raise Unsupported(f"function {tree[1]}()")
+        for arg in tree[2]:
+            _check(arg)
+    else:
+        raise Unsupported(f"{kind} expressions")
+
+
+class Evaluator:
+    """Evaluates parsed expressions over one document."""
+
+    def __init__(self, schema: Schema, tree: dict[str, Any]) -> None:
+        self.schema = schema
+        self.root = Cursor(schema.root, tree, None)
+        self.module = ""
+        self.current: Cursor = self.root
+
+    # -- entry points ---------------------------------------------------------
+    def boolean(self, expression: str, context: Cursor, module: str) -> bool:
+        self.module, self.current = module, context
+        return _truth(self.eval(parse(expression), context))
+
+    def nodes(self, expression: str, context: Cursor, module: str) -> list[Cursor]:
+        self.module, self.current = module, context
+        result = self.eval(parse(expression), context)
+        return result if isinstance(result, list) else []
+
+    # -- tree navigation ------------------------------------------------------
+    def children(self, cursor: Cursor, name: str) -> Iterator[Cursor]:
+        node = cursor.node.children.get(name)
+        if node is None or not isinstance(cursor.value, dict):
+            return
+        raw = cursor.value.get(name)
+        if node.kind == "container":
+            if raw is None and node.presence:
+                return
+            yield Cursor(node, raw if isinstance(raw, dict) else {}, cursor)
+        elif node.kind == "list":
+            yield from _entries(node, raw, cursor, [])
+        elif node.kind == "leaf-list":
+            for item in raw if isinstance(raw, list) else []:
+                yield Cursor(node, item, cursor)
+        else:
+            if raw is None and name in cursor.keys:
+                raw = cursor.keys[name]
+            if raw is None and node.default:
+                raw = node.default[0]
+            if raw is not None:
+                yield Cursor(node, raw, cursor)
+
+    def text(self, cursor: Cursor) -> str:
+        """The string value of a leaf (identities qualified)."""
+        value, t = cursor.value, cursor.node.type
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if t is not None and isinstance(value, str):
+            qualified = _as_identity(t, value)
+            if qualified is not None:
+                return qualified
+        return str(value)
+
+    # -- evaluation -------------------------------------------------------------
+    def eval(self, tree: Any, context: Cursor) -> Any:
+        if isinstance(tree, list):  # current()/step/step
+            nodes = self.call(tree[0], context)
+            return self.steps(nodes, tree[1:])
+        kind = tree[0]
+        if kind == "path_expr":
+            return self.eval(tree[1], context)
+        if kind == "literal":
+            return tree[1][1:-1]
+        if kind == "number":
+            return float(tree[1])
+        if kind == "function_call":
+            return self.call(tree, context)
+        if kind == "relative":
+            return self.steps([context], tree[1])
+        if kind == "absolute":
+            return self.steps([self.root], tree[1])
+        if kind == "bool":
+            left = _truth(self.eval(tree[2], context))
+            if tree[1] == "or":
+                return left or _truth(self.eval(tree[3], context))
+            return left and _truth(self.eval(tree[3], context))
+        if kind == "comp":
+            return self.compare(tree[1], self.eval(tree[2], context), self.eval(tree[3], context))
+        raise Unsupported(kind)
+
+    def steps(self, nodes: list[Cursor], steps: list[Any]) -> list[Cursor]:
+        for _step, axis, test, preds in steps:
+            found: list[Cursor] = []
+            for cursor in nodes:
+                if axis == "parent":
+                    parent = cursor.parent
+                    if parent is not None:
+                        found.append(parent)
+                elif axis == "self":
+                    found.append(cursor)
+                else:
+                    found.extend(self.children(cursor, test[2]))
+            for pred in preds:
+                found = [c for c in found if _truth(self.eval(pred, c))]
+            nodes = _unique(found)
+        return nodes
+
+    def call(self, tree: Any, context: Cursor) -> Any:
+        _kind, name, args = tree
+        if name == "current":
+            return [self.current]
+        if name in ("true", "false"):
+            return name == "true"
+        values = [self.eval(a, context) for a in args]
+        if name == "not":
+            return not _truth(values[0])
+        if name == "count":
+            return float(len(values[0])) if isinstance(values[0], list) else 0.0
+        nodes, base = values[0], self.qualify(str(values[1]))
+        or_self = name == "derived-from-or-self"
+        return any(
+            self.schema.derived_from(self.text(c), base, or_self)
+            for c in (nodes if isinstance(nodes, list) else [])
+        )
+
+    def qualify(self, literal: str) -> str:
+        prefix, _, name = literal.rpartition(":")
+        if not prefix:
+            return f"{self.module_name(self.module)}:{name}"
+        module = self.schema.modules.get(self.module, {}).get(prefix, prefix)
+        return f"{module}:{name}"
+
+    def module_name(self, origin: str) -> str:
+        """The main module of a (sub)module file (stored under the empty prefix)."""
+        return self.schema.modules.get(origin, {}).get("", origin)
+
+    def compare(self, op: str, left: Any, right: Any) -> bool:
+        if isinstance(left, list) and isinstance(right, list):
+            rights = {self.text(c) for c in right}
+            return any(self.atom(op, self.text(c), r) for c in left for r in rights)
+        if isinstance(right, list):
+            left, right = right, left
+            op = {"<": ">", ">": "<", "<=": ">=", ">=": "<="}.get(op, op)
+        if isinstance(left, list):
+            return any(self.atom(op, self.text(c), self.literal(c, right)) for c in left)
+        return self.atom(op, left, right)
+
+    def literal(self, cursor: Cursor, value: Any) -> Any:
+        t = cursor.node.type
+        if isinstance(value, str) and t is not None and _is_identity_type(t):
+            return self.qualify(value)
+        return value
+
+    @staticmethod
+    def atom(op: str, left: Any, right: Any) -> bool:
+        numeric = isinstance(right, float) or isinstance(left, float)
+        if numeric or op in ("<", ">", "<=", ">="):
+            try:
+                a, b = float(left), float(right)
+            except (TypeError, ValueError):
+                return False
+            return _ORDER[op](a, b)
+        return (str(left) == str(right)) == (op == "=")
+
+
+_ORDER: dict[str, Callable[[float, float], bool]] = {
+    "=": lambda a, b: a == b,
+    "!=": lambda a, b: a != b,
+    "<": lambda a, b: a < b,
+    ">": lambda a, b: a > b,
+    "<=": lambda a, b: a <= b,
+    ">=": lambda a, b: a >= b,
+}
+
+
+def _entries(node: Node, raw: Any, parent: Cursor, keys: list[str]) -> Iterator[Cursor]:
+    if not isinstance(raw, dict):
+        return
+    depth = len(keys)
+    for key, sub in raw.items():
+        if depth + 1 < len(node.keys):
+            yield from _entries(node, sub, parent, [*keys, str(key)])
+        else:
+            names = dict(zip(node.keys, [*keys, str(key)], strict=False))
+            yield Cursor(node, sub if isinstance(sub, dict) else {}, parent, names)
+
+
+def _unique(cursors: list[Cursor]) -> list[Cursor]:
+    seen: set[int] = set()
+    out = []
+    for c in cursors:
+        if id(c) not in seen:
+            seen.add(id(c))
+            out.append(c)
+    return out
+
+
+def _truth(value: Any) -> bool:
+    if isinstance(value, list):
+        return bool(value)
+    if isinstance(value, float):
+        return value != 0
+    return bool(value)
+
+
+def _is_identity_type(t: TypeInfo) -> bool:
+    return t.base == "identityref" or any(_is_identity_type(m) for m in t.members)
+
+
+def _as_identity(t: TypeInfo, value: str) -> str | None:
+    if t.base == "identityref":
+        return identity_from_label(value, t.identities) or (value if ":" in value else None)
+    for member in t.members:
+        found = _as_identity(member, value)
+        if found is not None:
+            return found
+    return None
