@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import grpc
 
+from netdata.sim._commit import DEFAULT_ROLLBACK, CommitAction, PendingCommit
 from netdata.sim._errors import GnmiError
 
 if TYPE_CHECKING:
@@ -53,7 +54,7 @@ class SimDevice:
     ``address`` is the ``(host, port)`` pair pygnmi's ``gNMIclient(target=...)`` takes.
     """
 
-    __slots__ = ("_config_text", "_endpoint", "_fleet", "commits", "faults", "name")
+    __slots__ = ("_config_text", "_endpoint", "_fleet", "_pending", "commits", "faults", "name")
 
     def __init__(self, fleet: SimFleet, name: str, config_text: str) -> None:
         self._fleet = fleet
@@ -62,6 +63,7 @@ class SimDevice:
         self.faults = Faults()
         self.commits = 0
         self._endpoint: Endpoint | None = None
+        self._pending: PendingCommit | None = None
 
     def __repr__(self) -> str:
         return f"<SimDevice {self.name} {self.host}:{self.port}>"
@@ -96,10 +98,66 @@ class SimDevice:
         """Replace the running configuration (validated like a full-tree Set)."""
         self.commit(self._fleet.canonical(document, f"device {self.name}"))
 
-    def commit(self, text: str) -> None:
-        """Make ``text`` (already validated, canonical) the running configuration."""
+    def commit(self, text: str, confirm: CommitAction | None = None) -> None:
+        """Make ``text`` (validated, canonical) the running configuration.
+
+        With a commit-confirmed ``confirm`` action the previous configuration
+        comes back unless the commit is confirmed within its rollback duration.
+        Call from the fleet's event loop when ``confirm`` is given.
+        """
+        if confirm is not None:
+            pending = PendingCommit(confirm.id, self._config_text)
+            pending.arm(confirm.rollback_duration or DEFAULT_ROLLBACK, self._roll_back)
+            self._pending = pending
         self._config_text = text
         self.commits += 1
+
+    @property
+    def pending_commit(self) -> str | None:
+        """The id of the commit waiting for confirmation, if any."""
+        return self._pending.id if self._pending is not None else None
+
+    def check_commit(self, action: CommitAction | None) -> None:
+        """Refuse a change while a commit waits for confirmation (FAILED_PRECONDITION)."""
+        if action is not None and not action.id:
+            raise GnmiError(grpc.StatusCode.INVALID_ARGUMENT, "commit extension without id")
+        if self._pending is not None:
+            raise GnmiError(
+                grpc.StatusCode.FAILED_PRECONDITION,
+                f"{self.name}: commit {self._pending.id!r} is waiting for confirmation",
+            )
+
+    def settle_commit(self, action: CommitAction) -> None:
+        """Confirm, cancel (roll back now) or re-time the commit waiting for confirmation."""
+        pending = self._pending
+        if not action.id:
+            raise GnmiError(grpc.StatusCode.INVALID_ARGUMENT, "commit extension without id")
+        if pending is None:
+            raise GnmiError(
+                grpc.StatusCode.FAILED_PRECONDITION,
+                f"{self.name}: no commit is waiting for confirmation",
+            )
+        if action.id != pending.id:
+            raise GnmiError(
+                grpc.StatusCode.INVALID_ARGUMENT,
+                f"{self.name}: commit id {action.id!r} is not the waiting commit {pending.id!r}",
+            )
+        if action.action == "set_rollback_duration":
+            if not action.rollback_duration or action.rollback_duration <= 0:
+                raise GnmiError(
+                    grpc.StatusCode.INVALID_ARGUMENT, "rollback_duration must be greater than 0"
+                )
+            pending.arm(action.rollback_duration, self._roll_back)
+            return
+        pending.disarm()
+        self._pending = None
+        if action.action == "cancel":
+            self._config_text = pending.previous
+
+    def _roll_back(self) -> None:
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            self._config_text = pending.previous
 
     # -- faults -------------------------------------------------------------
     def set_latency(self, seconds: float) -> None:

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import time
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import grpc
 from pygnmi.spec.v080 import gnmi_pb2, gnmi_pb2_grpc
 
+from netdata.sim._commit import commit_action
 from netdata.sim._datastore import answer_get, apply_set
 from netdata.sim._errors import GnmiError
 from netdata.sim._schema import Schema
@@ -62,10 +64,20 @@ class GnmiService(gnmi_pb2_grpc.gNMIServicer):  # type: ignore[misc]
     async def Set(self, request: Any, context: Any) -> Any:
         def set_(dev: SimDevice) -> Any:
             dev.faults.raise_rejection()
+            action = commit_action(request)
+            if action is not None and action.action != "commit":
+                if request.delete or request.replace or request.update:
+                    raise GnmiError(
+                        grpc.StatusCode.INVALID_ARGUMENT,
+                        f"commit {action.action} carries no changes",
+                    )
+                dev.settle_commit(action)
+                return gnmi_pb2.SetResponse(timestamp=time.time_ns())
+            dev.check_commit(action)
             new_text, response = apply_set(self._schema, dev.config_text, request)
             if dev.faults.take_drop():
                 return _DROP
-            dev.commit(new_text)
+            dev.commit(new_text, action)
             return response
 
         response = await self._serve(context, _target(request), set_)
