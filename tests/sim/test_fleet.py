@@ -103,6 +103,8 @@ def test_tls_with_pygnmi(sim_fleet_factory: Any, tmp_path: Path) -> None:
         )
     with client(dev, insecure=False, skip_verify=True, username="u", password="p") as gc:
         assert gc.get(path=[IFACE.format("Ethernet1")], encoding="json_ietf")
+    with client(dev, insecure=False, username="u", password="p") as gc:  # fetches the cert
+        assert gc.capabilities()["supported_models"]
     with pytest.raises(grpc.FutureTimeoutError), client(dev, insecure=True, gnmi_timeout=1):
         pass  # plain text to a TLS port fails
 

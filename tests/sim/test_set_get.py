@@ -8,6 +8,7 @@ from typing import Any
 import grpc
 import pytest
 from pygnmi.client import gNMIException
+from pygnmi.spec.v080 import gnmi_pb2, gnmi_pb2_grpc
 from sim_helpers import IFACE, P001, client, corpus_text, iface_config, status_of
 
 from netdata.sim import SimFleet
@@ -179,3 +180,52 @@ def test_root_replace_with_corpus_documents_agrees_with_libyang(leaf: Any) -> No
             if not accepted:
                 assert leaf.config_text == before, case["file"]
     assert not disagreements
+
+
+def test_prefix_origin_and_relative_paths_with_a_raw_stub(leaf: Any) -> None:
+    prefix = gnmi_pb2.Path(
+        origin="openconfig",
+        elem=[
+            gnmi_pb2.PathElem(name="openconfig-interfaces:interfaces"),
+            gnmi_pb2.PathElem(name="interface", key={"name": "Ethernet1"}),
+        ],
+    )
+    config = gnmi_pb2.Path(elem=[gnmi_pb2.PathElem(name="config")])
+    hold = gnmi_pb2.Path(elem=[gnmi_pb2.PathElem(name="hold-time")])
+    value = gnmi_pb2.TypedValue(json_ietf_val=b'{"description": "via prefix"}')
+    with grpc.insecure_channel(f"{leaf.host}:{leaf.port}") as channel:
+        stub = gnmi_pb2_grpc.gNMIStub(channel)
+        stub.Set(
+            gnmi_pb2.SetRequest(prefix=prefix, update=[gnmi_pb2.Update(path=config, val=value)])
+        )
+        response = stub.Get(
+            gnmi_pb2.GetRequest(
+                prefix=prefix,
+                path=[config, hold],
+                encoding=gnmi_pb2.Encoding.JSON_IETF,
+                type=gnmi_pb2.GetRequest.DataType.CONFIG,
+            )
+        )
+    first, second = (json.loads(n.update[0].val.json_ietf_val) for n in response.notification)
+    assert first["description"] == "via prefix" and first["mtu"] == 9100
+    assert second == {"config": {"up": 100, "down": 200}}
+    assert response.notification[0].prefix == prefix
+
+
+def test_subscribe_is_unimplemented(leaf: Any) -> None:
+    request = gnmi_pb2.SubscribeRequest(
+        subscribe=gnmi_pb2.SubscriptionList(
+            mode=gnmi_pb2.SubscriptionList.Mode.ONCE,
+            subscription=[gnmi_pb2.Subscription(path=gnmi_pb2.Path())],
+        )
+    )
+    with grpc.insecure_channel(f"{leaf.host}:{leaf.port}") as channel:
+        stream = gnmi_pb2_grpc.gNMIStub(channel).Subscribe(iter([request]), timeout=5)
+        with pytest.raises(grpc.RpcError) as info:
+            list(stream)
+    assert info.value.code() == grpc.StatusCode.UNIMPLEMENTED
+
+
+@pytest.mark.parametrize("sim_fleet", [{"devices": 2, "gateway_port": 0}], indirect=True)
+def test_sim_fleet_fixture_takes_options(sim_fleet: SimFleet) -> None:
+    assert len(sim_fleet) == 2 and sim_fleet.gateway_address is not None
