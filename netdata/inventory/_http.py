@@ -25,6 +25,7 @@ import httpx
 from netdata._exceptions import InventoryError
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+ID_CHUNK = 50  # ids per request when a list is restricted to some devices
 _HINTS = {
     401: "the server rejected the credentials: check the API token",
     403: "the token is valid but not allowed to read this: check its permissions",
@@ -145,6 +146,17 @@ class HttpClient:
                 )
             return results
         return results + self._follow(first_url, next_url)
+
+    def get_all_for(
+        self, path: str, params: Params, key: str, ids: Sequence[str] | None
+    ) -> list[dict[str, Any]]:
+        """:meth:`get_all`, restricted to ``key`` in ``ids`` (asked in chunks) unless None."""
+        if ids is None:
+            return self.get_all(path, params)
+        results: list[dict[str, Any]] = []
+        for start in range(0, len(ids), ID_CHUNK):
+            results += self.get_all(path, {**params, key: list(ids[start : start + ID_CHUNK])})
+        return results
 
     # -- internals ---------------------------------------------------------------
     def _page(self, url: str) -> dict[str, Any]:

@@ -27,6 +27,10 @@ class Filters:
     def __bool__(self) -> bool:
         return bool(self.roles or self.locations or self.tags or self.names)
 
+    def as_params(self, names: Mapping[str, str]) -> dict[str, list[str]]:
+        """The non-empty filters under the source's parameter ``names`` (field -> name)."""
+        return {names[f]: list(getattr(self, f)) for f in names if getattr(self, f)}
+
     def matches(self, host: Mapping[str, Any]) -> bool:
         """Whether normalised host variables pass the filters (used by the file source)."""
         checks = (

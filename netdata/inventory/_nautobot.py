@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from netdata._exceptions import InventoryError
-from netdata.inventory._http import Connection, HttpClient, Params
+from netdata.inventory._http import Connection, HttpClient
 from netdata.inventory._model import Filters, HostVars
 from netdata.inventory._normalize import normalize_device
 
@@ -49,7 +49,6 @@ query netdata_devices($role: [String], $location: [String], $tag: [String], $nam
 _GRAPHQL_VARIABLES = {"roles": "role", "locations": "location", "tags": "tag", "names": "name"}
 # Filters field -> Nautobot REST filter parameter on /dcim/devices/.
 _REST_FILTERS = {"roles": "role", "locations": "location", "tags": "tags", "names": "name"}
-_ID_CHUNK = 50
 _INTERFACE_CHOICE_FIELDS = ("type", "mode")
 
 
@@ -66,18 +65,14 @@ class NautobotGraphQLSource:
         self.query, self._query_origin = _load_query(query)
 
     def fetch(self, filters: Filters) -> list[HostVars]:
-        variables: dict[str, list[str]] = {}
-        for field, var in _GRAPHQL_VARIABLES.items():
-            values = list(getattr(filters, field))
-            if not values:
-                continue
+        variables = filters.as_params(_GRAPHQL_VARIABLES)
+        for var in variables:
             if not re.search(rf"\${var}\s*:", self.query):
                 raise InventoryError(
                     f"{self._query_origin} does not declare the variable ${var}, "
-                    f"so it cannot filter by {field[:-1]}",
+                    f"so it cannot filter by {var}",
                     path=self._query_origin,
                 )
-            variables[var] = values
         with HttpClient(self._conn) as http:
             url = http.url("/api/graphql/")
             answer = http.post_json(url, {"query": self.query, "variables": variables})
@@ -146,15 +141,12 @@ class NautobotRESTSource:
 
     def fetch(self, filters: Filters) -> list[HostVars]:
         common: dict[str, Any] = {"depth": 1, "exclude_m2m": "false"}
-        params: dict[str, Any] = {**common, "include": "config_context"}
-        for field, param in _REST_FILTERS.items():
-            if getattr(filters, field):
-                params[param] = list(getattr(filters, field))
+        params = {**common, "include": "config_context", **filters.as_params(_REST_FILTERS)}
         with HttpClient(self._conn) as http:
             devices = http.get_all("/api/dcim/devices/", params)
             device_types = http.get_all("/api/dcim/device-types/", {"depth": 1})
             ids = [str(d["id"]) for d in devices] if filters else None
-            interfaces = _by_ids(http, "/api/dcim/interfaces/", common, "device_id", ids)
+            interfaces = http.get_all_for("/api/dcim/interfaces/", common, "device_id", ids)
         return [normalize_device(d) for d in join_rest(devices, device_types, interfaces)]
 
 
@@ -180,18 +172,6 @@ def join_rest(
             "interfaces": by_device.get(str(d.get("id")), []),
         })
     return result
-
-
-def _by_ids(
-    http: HttpClient, path: str, params: Params, key: str, ids: list[str] | None
-) -> list[dict[str, Any]]:
-    """A whole list, or (when the devices were filtered) the entries of those devices."""
-    if ids is None:
-        return http.get_all(path, params)
-    results: list[dict[str, Any]] = []
-    for start in range(0, len(ids), _ID_CHUNK):
-        results.extend(http.get_all(path, {**params, key: ids[start : start + _ID_CHUNK]}))
-    return results
 
 
 def _load_query(query: str | Path | None) -> tuple[str, str]:

@@ -11,7 +11,6 @@ from netdata.inventory._normalize import normalize_device
 
 # Filters field -> NetBox filter parameter on /dcim/devices/ (roles, sites and tags by slug).
 _REST_FILTERS = {"roles": "role", "locations": "site", "tags": "tag", "names": "name"}
-_ID_CHUNK = 50
 
 
 class NetBoxRESTSource:
@@ -26,20 +25,11 @@ class NetBoxRESTSource:
         self._conn = conn
 
     def fetch(self, filters: Filters) -> list[HostVars]:
-        params: dict[str, Any] = {}
-        for field, param in _REST_FILTERS.items():
-            if getattr(filters, field):
-                params[param] = list(getattr(filters, field))
         with HttpClient(self._conn) as http:
-            devices = http.get_all("/api/dcim/devices/", params)
-            ids = [str(d["id"]) for d in devices]
-            interfaces: list[dict[str, Any]] = []
-            addresses: list[dict[str, Any]] = []
-            chunks = [ids[i : i + _ID_CHUNK] for i in range(0, len(ids), _ID_CHUNK)]
-            for chunk in chunks if filters else [None]:
-                extra = {"device_id": chunk} if chunk else {}
-                interfaces += http.get_all("/api/dcim/interfaces/", extra)
-                addresses += http.get_all("/api/ipam/ip-addresses/", extra)
+            devices = http.get_all("/api/dcim/devices/", filters.as_params(_REST_FILTERS))
+            ids = [str(d["id"]) for d in devices] if filters else None
+            interfaces = http.get_all_for("/api/dcim/interfaces/", {}, "device_id", ids)
+            addresses = http.get_all_for("/api/ipam/ip-addresses/", {}, "device_id", ids)
         return [normalize_device(d) for d in join_netbox(devices, interfaces, addresses)]
 
 

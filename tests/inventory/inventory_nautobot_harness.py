@@ -216,7 +216,7 @@ class NautobotServer:
             return
         _run([str(server), "--config", str(self._config()), "migrate", "--no-input"],
              env=env, timeout=1800)
-        partial = dump.with_suffix(".partial")
+        partial = dump.with_suffix(f".partial-{os.getpid()}")
         _run([str(self.pg_bin / "pg_dump"), *pg, "-Fc", "-f", str(partial), "nautobot"], env=env)
         partial.replace(dump)
 

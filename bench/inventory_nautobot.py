@@ -1,0 +1,137 @@
+"""Benchmark: fetch 1,000 devices with interfaces and IPs from a real Nautobot.
+
+    python bench/inventory_nautobot.py [--devices 1000]
+
+Starts Nautobot 3.2.7 on loopback (the test harness; first run installs and
+migrates, minutes), seeds DEVICES devices with 4 interfaces and 3 IP addresses
+each through bulk REST POSTs, then times:
+
+* GraphQL, default query, one request (after one warm-up query);
+* REST with paging, concurrent pages (4) and, as the baseline, one page at a time.
+
+Goals (issue #4): GraphQL <= 1 s after warm-up; REST <= 3 s with concurrent pages.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "inventory"))
+
+from inventory_nautobot_harness import NautobotServer
+from inventory_nautobot_seed import ACTIVE, seed_base
+
+from netdata.inventory import (
+    Connection,
+    Filters,
+    NautobotGraphQLSource,
+    NautobotRESTSource,
+    fetch_inventory,
+)
+
+CHUNK = 250
+
+
+def bulk(server: NautobotServer, path: str, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for start in range(0, len(items), CHUNK):
+        answer = server.api("POST", path, items[start : start + CHUNK])
+        assert isinstance(answer, list)
+        out.extend(answer)
+    return out
+
+
+def seed(server: NautobotServer, count: int) -> None:
+    ids = seed_base(server)
+    devices = bulk(server, "/api/dcim/devices/", [
+        {"name": f"leaf{n:04d}", "role": ids["role"]["leaf" if n % 10 else "spine"],
+         "device_type": ids["device_type"]["DCS-7050SX3"], "location": ids["location"]["lab1"],
+         "platform": ids["platform"]["eos"], "status": ACTIVE, "serial": f"SN{n}",
+         "tags": [ids["tag"]["evpn"]], "custom_fields": {"rack_unit": n % 42}}
+        for n in range(count)
+    ])
+    lags = bulk(server, "/api/dcim/interfaces/", [
+        {"device": d["id"], "name": "Port-Channel1", "type": "lag", "status": ACTIVE, "mtu": 9214}
+        for d in devices
+    ])
+    members = bulk(server, "/api/dcim/interfaces/", [
+        body
+        for d, lag in zip(devices, lags, strict=True)
+        for body in (
+            {"device": d["id"], "name": "Ethernet1", "type": "10gbase-x-sfpp", "status": ACTIVE,
+             "lag": lag["id"], "description": "uplink"},
+            {"device": d["id"], "name": "Ethernet2", "type": "10gbase-x-sfpp", "status": ACTIVE,
+             "mode": "tagged", "untagged_vlan": ids["vlan"]["10"],
+             "tagged_vlans": [ids["vlan"]["10"], ids["vlan"]["20"]]},
+            {"device": d["id"], "name": "Loopback0", "type": "virtual", "status": ACTIVE},
+        )
+    ])
+    loopbacks = members[2::3]
+    addresses = []
+    for n, (lag, lo) in enumerate(zip(lags, loopbacks, strict=True)):
+        addresses += [(f"10.{n // 256}.{n % 256}.1/32", lo), (f"2001:db8::{n:x}/128", lo),
+                      (f"10.100.{(2 * n) // 256}.{(2 * n) % 256}/31", lag)]
+    ips = bulk(server, "/api/ipam/ip-addresses/", [
+        {"address": a, "namespace": {"name": "Global"}, "status": ACTIVE, "type": "host"}
+        for a, _ in addresses
+    ])
+    bulk(server, "/api/ipam/ip-address-to-interface/", [
+        {"ip_address": ip["id"], "interface": intf["id"]}
+        for ip, (_, intf) in zip(ips, addresses, strict=True)
+    ])
+    for start in range(0, count, CHUNK):
+        server.api("PATCH", "/api/dcim/devices/", [
+            {"id": devices[n]["id"], "primary_ip4": ips[3 * n]["id"],
+             "primary_ip6": ips[3 * n + 1]["id"]}
+            for n in range(start, min(count, start + CHUNK))
+        ])
+
+
+def timed(label: str, fn: Callable[[], dict[str, Any]], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        hosts = fn()
+        times.append(time.perf_counter() - start)
+    ifaces = sum(len(h.get("interfaces", {})) for h in hosts.values())
+    print(f"{label:<38} {len(hosts):5d} devices {ifaces:5d} interfaces  "
+          f"min {min(times):6.2f} s  median {statistics.median(times):6.2f} s")
+    return min(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--devices", type=int, default=1000)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    start = time.perf_counter()
+    with NautobotServer() as server:
+        print(f"nautobot up in {time.perf_counter() - start:.1f} s")
+        start = time.perf_counter()
+        seed(server, args.devices)
+        print(f"seeded {args.devices} devices in {time.perf_counter() - start:.1f} s")
+        conn = Connection(url=server.url, token=server.token, timeout=120)
+        graphql = NautobotGraphQLSource(conn)
+        start = time.perf_counter()
+        graphql.fetch(Filters(names=("leaf0000",)))
+        print(f"graphql warm-up query                  {time.perf_counter() - start:6.2f} s")
+        g = timed("graphql, one query", lambda: fetch_inventory(graphql), args.runs)
+        rest = NautobotRESTSource(conn)
+        r = timed("rest, 4 concurrent pages of 500", lambda: fetch_inventory(rest), args.runs)
+        seq = NautobotRESTSource(Connection(url=server.url, token=server.token, timeout=120,
+                                            concurrency=1))
+        s = timed("rest, sequential pages (baseline)", lambda: fetch_inventory(seq), args.runs)
+        assert fetch_inventory(graphql) == fetch_inventory(rest), "GraphQL and REST differ"
+        print(f"ratios: rest/graphql {r / g:.1f}x; sequential/concurrent rest {s / r:.2f}x")
+        print(f"goals: graphql {g:.2f} s (<= 1 s: {'met' if g <= 1 else 'NOT met'}); "
+              f"rest {r:.2f} s (<= 3 s: {'met' if r <= 3 else 'NOT met'})")
+
+
+if __name__ == "__main__":
+    main()
