@@ -29,7 +29,7 @@ _MODULE_RE = re.compile(r"^\s*(module|submodule)\s+([\w.-]+)", re.M)
 _ORG_RE = re.compile(r'^\s*organization\s+"([^"]*)"', re.M)
 _OC_VERSION_RE = re.compile(r'openconfig-version\s+"([^"]+)"')
 _LOCATION_RE = re.compile(r'^(.*?)\.?: (?:Data|Schema) location "([^"]+)"')
-_LOG_PATH_LOCK = threading.Lock()
+_LIBYANG_LOCK = threading.Lock()
 _COMMENT_RE = re.compile(r"/\*.*?\*/|//[^\n]*", re.S)
 
 CONTAINER, LIST, LEAF, LEAFLIST, ANY = "container", "list", "leaf", "leaf-list", "any"
@@ -217,18 +217,20 @@ class Schema:
         """Validate an RFC 7951 configuration; return libyang's canonical JSON of it.
 
         Raises ValidationError with libyang's message, prefixed by the data
-        path at fault when libyang reports one.
+        path at fault when libyang reports one. Calls are serialized: fleets
+        in several threads share one context.
         """
-        try:
-            dnode = self._parse(text)
-        except libyang.LibyangError:
-            raise ValidationError(self._explain(text)) from None
-        if dnode is None:
-            return "{}"
-        try:
-            return str(dnode.print_mem("json", with_siblings=True, pretty=False))
-        finally:
-            dnode.free()
+        with _LIBYANG_LOCK:
+            try:
+                dnode = self._parse(text)
+            except libyang.LibyangError:
+                raise ValidationError(self._explain(text)) from None
+            if dnode is None:
+                return "{}"
+            try:
+                return str(dnode.print_mem("json", with_siblings=True, pretty=False))
+            finally:
+                dnode.free()
 
     def _parse(self, text: str) -> Any:
         return self.ctx.parse_data_mem(
@@ -242,15 +244,14 @@ class Schema:
         on, so the flag is set for this one re-parse of a rejected tree and
         reset to the python binding's default afterwards.
         """
-        with _LOG_PATH_LOCK:
-            _ly.lib.ly_set_log_clb(_ly.ffi.NULL, True)
-            try:
-                self._parse(text)
-                message = "rejected by libyang"
-            except libyang.LibyangError as exc:
-                message = str(exc)
-            finally:
-                _ly.lib.ly_set_log_clb(_ly.ffi.NULL, False)
+        _ly.lib.ly_set_log_clb(_ly.ffi.NULL, True)
+        try:
+            self._parse(text)
+            message = "rejected by libyang"
+        except libyang.LibyangError as exc:
+            message = str(exc)
+        finally:
+            _ly.lib.ly_set_log_clb(_ly.ffi.NULL, False)
         message = " ".join(message.removeprefix("failed to parse data tree: ").split())
         match = _LOCATION_RE.search(message)
         if match is None:
