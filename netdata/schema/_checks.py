@@ -62,12 +62,57 @@ def post_check(schema: Schema, tree: dict[str, Any], leafrefs: bool = True) -> l
                 problems.append(
                     Problem(cursor_path(cursor), f"when condition {condition!r} is not satisfied")
                 )
+        if node.kind in ("container", "list"):
+            problems += _absent_mandatory(evaluator, cursor)
         if leafrefs and node.type is not None and node.type.leafref is not None:
             if node.name in _filled_keys(cursor.parent):
                 continue
             problem = _leafref(evaluator, cursor, node, cache)
             if problem is not None:
                 problems.append(problem)
+    return problems
+
+
+def _mandatory_leaves(node: Node, path: str) -> list[str]:
+    """Mandatory leaves reachable from ``node`` through non-presence containers."""
+    out = []
+    for child in node.children.values():
+        if child.kind == "leaf" and child.mandatory and not child.whens and not child.in_choice:
+            out.append(f"{path}/{child.name}")
+        elif child.kind == "container" and not (child.presence or child.in_choice or child.whens):
+            out += _mandatory_leaves(child, f"{path}/{child.name}")
+    return out
+
+
+def _absent_mandatory(evaluator: Evaluator, cursor: Cursor) -> list[Problem]:
+    """Absent non-presence containers guarded by ``when``: if the condition holds, the
+    container exists implicitly and its mandatory leaves are required (the CUE
+    definitions leave such containers optional because CUE cannot evaluate the
+    condition)."""
+    problems = []
+    value = cursor.value if isinstance(cursor.value, dict) else {}
+    for name, child in cursor.node.children.items():
+        if child.kind != "container" or child.presence or child.in_choice or not child.whens:
+            continue
+        if name in value:
+            continue
+        missing = _mandatory_leaves(child, "")
+        if not missing:
+            continue
+        virtual = Cursor(child, {}, cursor)
+        try:
+            holds = all(
+                evaluator.boolean(w.xpath, cursor if w.on_parent else virtual, w.module)
+                for w in child.whens
+            )
+        except Unsupported:
+            continue
+        if holds:
+            base = cursor_path(virtual)
+            problems += [
+                Problem(base + leaf, "mandatory leaf is missing (its container's when holds)")
+                for leaf in missing
+            ]
     return problems
 
 

@@ -45,7 +45,9 @@ def register(subparsers: Any) -> None:
     check.add_argument("--json", action="store_true", help="print a JSON list of results")
     check.add_argument("--form", choices=FORMS, default="auto", help="document form")
     check.add_argument(
-        "--no-leafref-check", dest="leafrefs", action="store_false",
+        "--no-leafref-check",
+        dest="leafrefs",
+        action="store_false",
         help="do not require leafref targets to exist in the document",
     )
     check.add_argument("--jobs", type=int, default=2, help="parallel cue runs (default 2)")
@@ -61,8 +63,9 @@ def register(subparsers: Any) -> None:
 
 
 def _schema_build(args: argparse.Namespace) -> Any:
-    return build_schema(args.models, args.module, cache_dir=args.cache_dir,
-                        force=getattr(args, "force", False))
+    return build_schema(
+        args.models, args.module, cache_dir=args.cache_dir, force=getattr(args, "force", False)
+    )
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -94,7 +97,10 @@ def _validate(args: argparse.Namespace) -> int:
     if args.jobs < 1:
         raise SetupError("--jobs must be at least 1")
     results = validate(
-        args.files, build=_schema_build(args), form=args.form, leafrefs=args.leafrefs,
+        args.files,
+        build=_schema_build(args),
+        form=args.form,
+        leafrefs=args.leafrefs,
         jobs=args.jobs,
     )
     if args.json:

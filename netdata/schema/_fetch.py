@@ -32,9 +32,11 @@ def fetch_models(manifest: Manifest, dest: Path | None = None, url: str | None =
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=".fetch-") as tmp:
         archive = Path(tmp) / "models.tar.gz"
         try:
-            with urllib.request.urlopen(source, timeout=TIMEOUT) as response:  # noqa: S310
-                with archive.open("wb") as out:
-                    shutil.copyfileobj(response, out)
+            with (
+                urllib.request.urlopen(source, timeout=TIMEOUT) as response,
+                archive.open("wb") as out,
+            ):
+                shutil.copyfileobj(response, out)
         except (urllib.error.URLError, OSError, ValueError) as exc:
             reason = getattr(exc, "reason", None) or exc
             raise SetupError(f"could not download {source}: {reason}") from None

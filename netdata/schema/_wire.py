@@ -201,18 +201,24 @@ class _Decoder:
         out: dict[str, Any] = {}
         fills = key_fill(node)
         for index, item in enumerate(value, start=1):
-            entry = self.container(node, item, f"{parent_path}/{node.name}[{index}]")
-            missing = [k for k in node.keys if entry.get(k) is None]
+            early = _peek_keys(node, item)
+            entry_path = f"{parent_path}/" + (
+                entry_step(node, early) if early is not None else f"{node.name}[{index}]"
+            )
+            entry = self.container(node, item, entry_path)
+            missing = [
+                k for k in node.keys if isinstance(item, dict) and not _has_member(node, item, k)
+            ]
             if missing:
                 self.problem(
-                    f"{parent_path}/{node.name}[{index}]",
-                    f"list entry is missing its key {', '.join(map(repr, missing))}",
+                    entry_path, f"list entry is missing its key {', '.join(map(repr, missing))}"
                 )
                 continue
+            if any(entry.get(k) is None for k in node.keys):
+                continue  # the key value itself was reported
             keys = [_key_text(entry[k]) for k in node.keys]
-            entry_path = f"{parent_path}/{entry_step(node, keys)}"
             for key, (container, target) in fills.items():
-                self.check_key_fill(entry, key, container, target, entry_path)
+                self.check_key_fill(node, entry, key, container, target, entry_path)
             slot = out
             for key_text in keys[:-1]:
                 slot = slot.setdefault(key_text, {})
@@ -223,11 +229,12 @@ class _Decoder:
         return out
 
     def check_key_fill(
-        self, entry: dict[str, Any], key: str, container: str, target: str, path: str
+        self, node: Node, entry: dict[str, Any], key: str, container: str, target: str, path: str
     ) -> None:
-        referred = (
-            entry.get(container, {}).get(target) if isinstance(entry.get(container), dict) else None
-        )
+        holder = entry.get(container)
+        referred = holder.get(target) if isinstance(holder, dict) else None
+        if referred is None:
+            referred = _default(node.children[container].children.get(target))
         where = f"{path}/{container}/{target}"
         if referred is None:
             self.problem(
@@ -241,6 +248,35 @@ class _Decoder:
                 f"{container}/{target} {_show(referred)} differs from the list key "
                 f"{key} {_show(entry[key])}",
             )
+
+
+def _has_member(node: Node, item: dict[str, Any], name: str) -> bool:
+    module = node.children[name].module
+    return name in item or f"{module}:{name}" in item
+
+
+def _peek_keys(node: Node, item: Any) -> list[str] | None:
+    """The entry's key values as text, if all present (for error paths inside the entry)."""
+    if not isinstance(item, dict) or not node.keys:
+        return None
+    values = []
+    for key in node.keys:
+        module = node.children[key].module
+        raw = item.get(key, item.get(f"{module}:{key}"))
+        if raw is None or isinstance(raw, dict | list):
+            return None
+        values.append(_key_text(raw).rpartition(":")[2] if isinstance(raw, str) else _key_text(raw))
+    return values
+
+
+def _default(leaf: Node | None) -> Any:
+    """A leaf's default as its authoring value (numbers as int), or None."""
+    if leaf is None or not leaf.default or leaf.type is None:
+        return None
+    text = leaf.default[0]
+    if leaf.type.base in INT_BOUNDS:
+        return int(text)
+    return text
 
 
 def _key_text(value: Any) -> str:
