@@ -17,7 +17,7 @@ from pygnmi.spec.v080 import gnmi_pb2
 
 from netdata.sim import _tree, _views
 from netdata.sim._errors import GnmiError
-from netdata.sim._paths import ANY_MODULE_ORIGINS, path_text, resolve
+from netdata.sim._paths import ANY_MODULE_ORIGINS, Step, path_text, resolve
 from netdata.sim._schema import Schema, ValidationError
 
 _JSON_ENCODINGS = (gnmi_pb2.Encoding.JSON, gnmi_pb2.Encoding.JSON_IETF)
@@ -55,7 +55,8 @@ def apply_set(schema: Schema, text: str, request: Any) -> tuple[str, Any]:
     tree: dict[str, Any] = json.loads(text)
     results = []
     for path in request.delete:
-        _tree.delete(schema, tree, resolve(schema, prefix, path, for_write=True))
+        steps = resolve(schema, prefix, path, for_write=True, wildcards=True)
+        _tree.delete(schema, tree, steps)
         results.append(gnmi_pb2.UpdateResult(path=path, op=gnmi_pb2.UpdateResult.DELETE))
     for op, updates, merge in (
         (gnmi_pb2.UpdateResult.REPLACE, request.replace, False),
@@ -91,24 +92,36 @@ def answer_get(schema: Schema, text: str, request: Any) -> Any:
     notifications = []
     now = time.time_ns()
     for path in request.path or [gnmi_pb2.Path()]:
-        steps = resolve(schema, prefix, path, for_write=False)
-        value = _tree.lookup(schema, tree, steps)
-        if value is None:
-            raise GnmiError(
-                grpc.StatusCode.NOT_FOUND, f"{path_text(prefix, path)}: no data at this path"
-            )
-        payload = json.dumps(value if ietf else _views.unqualified(value)).encode()
-        typed = (
-            gnmi_pb2.TypedValue(json_ietf_val=payload)
-            if ietf
-            else gnmi_pb2.TypedValue(json_val=payload)
-        )
-        notifications.append(
-            gnmi_pb2.Notification(
-                timestamp=now, prefix=prefix, update=[gnmi_pb2.Update(path=path, val=typed)]
-            )
-        )
+        steps = resolve(schema, prefix, path, for_write=False, wildcards=True)
+        if any(step.wildcard for step in steps):
+            # matches are reported with full paths: the prefix may hold wildcards too
+            origin = path.origin or (prefix.origin if prefix is not None else "")
+            found = [
+                (_concrete_path(concrete, origin), value)
+                for concrete, value in _tree.expand(schema, tree, steps)
+            ]
+            head = gnmi_pb2.Path(target=prefix.target) if prefix is not None else None
+        else:
+            value = _tree.lookup(schema, tree, steps)
+            if value is None:
+                raise GnmiError(
+                    grpc.StatusCode.NOT_FOUND, f"{path_text(prefix, path)}: no data at this path"
+                )
+            found, head = [(path, value)], prefix
+        updates = [gnmi_pb2.Update(path=p, val=_typed(v, ietf)) for p, v in found]
+        notifications.append(gnmi_pb2.Notification(timestamp=now, prefix=head, update=updates))
     return gnmi_pb2.GetResponse(notification=notifications)
+
+
+def _typed(value: Any, ietf: bool) -> Any:
+    if ietf:
+        return gnmi_pb2.TypedValue(json_ietf_val=json.dumps(value).encode())
+    return gnmi_pb2.TypedValue(json_val=json.dumps(_views.unqualified(value)).encode())
+
+
+def _concrete_path(steps: list[Step], origin: str) -> Any:
+    elems = [gnmi_pb2.PathElem(name=step.node.name, key=step.keys or {}) for step in steps]
+    return gnmi_pb2.Path(origin=origin, elem=elems)
 
 
 def _validate(schema: Schema, text: str) -> str:

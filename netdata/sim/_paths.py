@@ -37,6 +37,13 @@ class Step:
         """The RFC 7951 member name of the node in its parent's JSON object."""
         return self.node.member(self.parent)
 
+    @property
+    def wildcard(self) -> bool:
+        """True if the step selects several list entries (``*`` or absent keys)."""
+        if self.keys is None:
+            return False
+        return "*" in self.keys.values() or set(self.keys) != set(self.node.keys)
+
 
 def path_text(prefix: Any, path: Any) -> str:
     """``/a/b[k=v]`` for a prefix and path (either may be None), with the origin if any."""
@@ -56,8 +63,15 @@ def path_text(prefix: Any, path: Any) -> str:
     return f"{origin}:{text}" if origin else text
 
 
-def resolve(schema: Schema, prefix: Any, path: Any, *, for_write: bool) -> list[Step]:
-    """The schema steps of ``prefix`` + ``path``; raises GnmiError naming the path."""
+def resolve(
+    schema: Schema, prefix: Any, path: Any, *, for_write: bool, wildcards: bool = False
+) -> list[Step]:
+    """The schema steps of ``prefix`` + ``path``; raises GnmiError naming the path.
+
+    With ``wildcards`` (Get and delete) list keys may be ``*`` or left out,
+    as the specification requires for deletes; element wildcards are not
+    supported.
+    """
     text = path_text(prefix, path)
     elems: list[tuple[str, dict[str, str]]] = [
         (e.name, dict(e.key)) for src in (prefix, path) if src is not None for e in src.elem
@@ -75,8 +89,10 @@ def resolve(schema: Schema, prefix: Any, path: Any, *, for_write: bool) -> list[
     steps: list[Step] = []
     parent: SchemaNode | None = None
     for index, (raw_name, keys) in enumerate(elems):
-        if raw_name in ("*", "...") or "*" in keys.values():
-            raise GnmiError(grpc.StatusCode.UNIMPLEMENTED, f"{text}: wildcards are not supported")
+        if raw_name in ("*", "..."):
+            raise GnmiError(
+                grpc.StatusCode.UNIMPLEMENTED, f"{text}: element wildcards are not supported"
+            )
         name_module, _, name = raw_name.rpartition(":")
         if name_module:
             module = schema.module_for_prefix(name_module)
@@ -97,15 +113,14 @@ def resolve(schema: Schema, prefix: Any, path: Any, *, for_write: bool) -> list[
             raise GnmiError(
                 grpc.StatusCode.INVALID_ARGUMENT, f"{text}: {name} is state data (config false)"
             )
-        steps.append(
-            Step(node, parent, _check_keys(node, keys, text, last=index == len(elems) - 1))
-        )
+        last = index == len(elems) - 1
+        steps.append(Step(node, parent, _check_keys(node, keys, text, last, wildcards)))
         parent = node
     return steps
 
 
 def _check_keys(
-    node: SchemaNode, keys: dict[str, str], text: str, *, last: bool
+    node: SchemaNode, keys: dict[str, str], text: str, last: bool, wildcards: bool
 ) -> dict[str, str] | None:
     if node.kind != LIST:
         if keys:
@@ -116,9 +131,11 @@ def _check_keys(
         return None
     if not keys and last:
         return None
-    if set(keys) != set(node.keys):
+    complete = set(keys) == set(node.keys) and "*" not in keys.values()
+    if not complete and not (wildcards and set(keys) <= set(node.keys)):
+        needs = "exactly the keys" if not wildcards else "keys among"
         raise GnmiError(
             grpc.StatusCode.INVALID_ARGUMENT,
-            f"{text}: list {node.name} needs exactly the keys {', '.join(node.keys)}",
+            f"{text}: list {node.name} needs {needs} {', '.join(node.keys)}",
         )
     return keys

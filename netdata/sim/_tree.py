@@ -59,6 +59,31 @@ def member_node(schema: Schema, node: SchemaNode, member: str) -> SchemaNode | N
     return schema.child(node, name, module)
 
 
+def expand(schema: Schema, tree: Any, steps: list[Step]) -> list[tuple[list[Step], Any]]:
+    """Every existing node that wildcard ``steps`` select: (concrete steps, value) pairs."""
+    found: list[tuple[list[Step], Any]] = []
+
+    def walk(holder: Any, index: int, done: list[Step]) -> None:
+        if index == len(steps):
+            found.append((done, holder))
+            return
+        step = steps[index]
+        if not step.wildcard:
+            child = _child(schema, holder, step)
+            if child is not _MISSING:
+                walk(child, index + 1, [*done, step])
+            return
+        entries = holder.get(step.member, []) if isinstance(holder, dict) else []
+        for entry in entries:
+            keys = {k: _path_key(entry.get(k)) for k in step.node.keys}
+            concrete = Step(step.node, step.parent, keys)
+            if _matches(schema, step, entry):
+                walk(entry, index + 1, [*done, concrete])
+
+    walk(tree, 0, [])
+    return found
+
+
 def lookup(schema: Schema, tree: dict[str, Any], steps: list[Step]) -> Any:
     """The value at ``steps``, or ``None`` when it does not exist."""
     holder: Any = tree
@@ -70,7 +95,11 @@ def lookup(schema: Schema, tree: dict[str, Any], steps: list[Step]) -> Any:
 
 
 def delete(schema: Schema, tree: dict[str, Any], steps: list[Step]) -> None:
-    """Remove the node at ``steps`` (and containers left empty); absent nodes are fine."""
+    """Remove the node(s) at ``steps`` (and containers left empty); absent nodes are fine."""
+    if any(step.wildcard for step in steps):
+        for concrete, _ in expand(schema, tree, steps):
+            delete(schema, tree, concrete)
+        return
     if not steps:
         tree.clear()
         return
@@ -179,6 +208,21 @@ def _find(schema: Schema, step: Step, entries: list[Any]) -> int | None:
         if isinstance(entry, dict) and _entry_key(schema, step.node, entry) == wanted:
             return i
     return None
+
+
+def _matches(schema: Schema, step: Step, entry: Any) -> bool:
+    assert step.keys is not None
+    return isinstance(entry, dict) and all(
+        text == "*"
+        or schema.key_text(step.node, key, entry.get(key)) == schema.key_text(step.node, key, text)
+        for key, text in step.keys.items()
+    )
+
+
+def _path_key(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 def _child(schema: Schema, holder: Any, step: Step, *, create: bool = False) -> Any:

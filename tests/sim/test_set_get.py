@@ -229,3 +229,41 @@ def test_subscribe_is_unimplemented(leaf: Any) -> None:
 @pytest.mark.parametrize("sim_fleet", [{"devices": 2, "gateway_port": 0}], indirect=True)
 def test_sim_fleet_fixture_takes_options(sim_fleet: SimFleet) -> None:
     assert len(sim_fleet) == 2 and sim_fleet.gateway_address is not None
+
+
+def test_get_with_key_wildcard_reports_each_match(leaf: Any) -> None:
+    with client(leaf) as gc:
+        response = gc.get(
+            path=["openconfig-interfaces:interfaces/interface[name=*]/config/mtu"],
+            encoding="json_ietf",
+        )
+    [notification] = response["notification"]
+    found = {u["path"]: u["val"] for u in notification["update"]}
+    # Ethernet2 and Loopback0 have no mtu: only Ethernet1 matches
+    assert found == {"interfaces/interface[name=Ethernet1]/config/mtu": 9100}
+
+
+def test_delete_with_partial_keys(sim_fleet_factory: Any) -> None:
+    doc = corpus_text("p006-ni-default-bgp.json")
+    dev = sim_fleet_factory(["r1"], startup={"r1": doc})["r1"]
+    ni = dev.config["openconfig-network-instance:network-instances"]["network-instance"][0]
+    assert ni["protocols"]["protocol"]
+    protocols = f"/network-instances/network-instance[name={ni['name']}]/protocols/protocol"
+    with client(dev) as gc:
+        gc.set(delete=[protocols + "[identifier=BGP]"], encoding="json_ietf")  # name left out
+    ni_after = dev.config["openconfig-network-instance:network-instances"]["network-instance"]
+    assert "protocols" not in ni_after[0]
+
+
+def test_delete_with_key_wildcard_and_no_wildcard_replace(leaf: Any) -> None:
+    assert len(leaf.config["openconfig-interfaces:interfaces"]["interface"]) == 3
+    with client(leaf) as gc:
+        code, details = status_of(
+            lambda: gc.set(
+                replace=[("/interfaces/interface[name=*]", iface_config("x"))],
+                encoding="json_ietf",
+            )
+        )
+        assert code == grpc.StatusCode.INVALID_ARGUMENT and "needs exactly the keys" in details
+        gc.set(delete=["/interfaces/interface[name=*]"], encoding="json_ietf")
+    assert leaf.config == {}
