@@ -4,6 +4,7 @@
 >>> cue.export_json(["./examples"], expression="devices")   # doctest: +SKIP
 """
 
+from netdata._exceptions import CueDiagnostic, Position
 from netdata.cue._binary import (
     MINIMUM_VERSION,
     PINNED_VERSION,
@@ -20,7 +21,9 @@ __all__ = [
     "PINNED_VERSION",
     "Cue",
     "CueBinary",
+    "CueDiagnostic",
     "CueResult",
+    "Position",
     "check_cue",
     "find_cue",
     "locate_cue",

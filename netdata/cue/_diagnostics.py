@@ -10,11 +10,14 @@ verbatim as a message, so nothing cue says is lost.
 from __future__ import annotations
 
 import re
+
 from netdata._exceptions import CueDiagnostic, Position
 
 _LABEL = r'(?:[#_$]*[A-Za-z0-9_$][\w$-]*|"(?:[^"\\]|\\.)*"|\d+)'
 _HEAD_WITH_PATH = re.compile(rf"^(?P<path>{_LABEL}(?:\.{_LABEL})*): (?P<message>.*)$")
-_INLINE_POSITION = re.compile(r"^(?P<file>[^\s:][^:]*):(?P<line>\d+)(?::(?P<col>\d+))?: (?P<message>.*)$")
+_INLINE_POSITION = re.compile(
+    r"^(?P<file>[^\s:][^:]*):(?P<line>\d+)(?::(?P<col>\d+))?: (?P<message>.*)$"
+)
 _POSITION_LINE = re.compile(r"^\s+(?P<file>\S.*):(?P<line>\d+):(?P<col>\d+)$")
 _SPLIT_LABELS = re.compile(rf"{_LABEL}")
 
@@ -47,9 +50,7 @@ def parse_diagnostics(stderr: str) -> list[CueDiagnostic]:
             continue
         pos = _POSITION_LINE.match(line)
         if pos and message is not None:
-            positions.append(
-                Position(pos["file"], int(pos["line"]), int(pos["col"]))
-            )
+            positions.append(Position(pos["file"], int(pos["line"]), int(pos["col"])))
             continue
         if line[:1].isspace() and message is not None:
             message += " " + line.strip()

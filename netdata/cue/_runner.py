@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import tempfile
 from collections.abc import Mapping, Sequence
@@ -73,7 +74,7 @@ class Cue:
             try:
                 done = subprocess.run(
                     command,
-                    input=data,
+                    input=data if data is not None else b"",
                     capture_output=True,
                     cwd=self.workdir,
                     timeout=limit,
@@ -83,14 +84,14 @@ class Cue:
                 raise CueTimeoutError(
                     f"cue {subcommand} did not finish within {limit:g} s and was stopped",
                     command=command,
-                    stderr=_show_names(_decode(exc.stderr), tmp),
+                    stderr=_show_names(_decode(exc.stderr), tmp, self.workdir),
                 ) from None
             except OSError as exc:
                 raise CueError(
                     f"cue {subcommand} could not be started: {exc}", command=command
                 ) from exc
-        stdout = _show_names(_decode(done.stdout), tmp)
-        stderr = _show_names(_decode(done.stderr), tmp)
+        stdout = _decode(done.stdout)
+        stderr = _show_names(_decode(done.stderr), tmp, self.workdir)
         if done.returncode != 0:
             raise CueError(
                 f"cue {subcommand} failed (exit status {done.returncode})",
@@ -234,9 +235,14 @@ def _write_files(directory: Path, files: Mapping[str, FileContents]) -> list[str
     return paths
 
 
-def _show_names(text: str, tmp: str) -> str:
-    """Replace the private temporary directory in cue's output by nothing."""
-    return text.replace(tmp + "/", "")
+def _show_names(text: str, tmp: str, cwd: Path | None) -> str:
+    """Drop the private temporary directory from file names in cue's output.
+
+    cue prints file names relative to its working directory when it can, so
+    both the absolute and the relative spelling of the directory are removed.
+    """
+    relative = os.path.relpath(tmp, cwd if cwd is not None else os.getcwd())
+    return text.replace(tmp + os.sep, "").replace(relative + os.sep, "")
 
 
 def _decode(data: bytes | str | None) -> str:
