@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import threading
 from dataclasses import dataclass, field
@@ -96,9 +95,9 @@ class SimDevice:
 
     def load_config(self, document: str | dict[str, Any]) -> None:
         """Replace the running configuration (validated like a full-tree Set)."""
-        self.commit(self._fleet.canonical(document, f"device {self.name}"))
+        self._commit(self._fleet.canonical(document, f"device {self.name}"))
 
-    def commit(self, text: str, confirm: CommitAction | None = None) -> None:
+    def _commit(self, text: str, confirm: CommitAction | None = None) -> None:
         """Make ``text`` (validated, canonical) the running configuration.
 
         With a commit-confirmed ``confirm`` action the previous configuration
@@ -117,7 +116,7 @@ class SimDevice:
         """The id of the commit waiting for confirmation, if any."""
         return self._pending.id if self._pending is not None else None
 
-    def check_commit(self, action: CommitAction | None) -> None:
+    def _check_commit(self, action: CommitAction | None) -> None:
         """Refuse a change while a commit waits for confirmation (FAILED_PRECONDITION)."""
         if action is not None and not action.id:
             raise GnmiError(grpc.StatusCode.INVALID_ARGUMENT, "commit extension without id")
@@ -127,7 +126,7 @@ class SimDevice:
                 f"{self.name}: commit {self._pending.id!r} is waiting for confirmation",
             )
 
-    def settle_commit(self, action: CommitAction) -> None:
+    def _settle_commit(self, action: CommitAction) -> None:
         """Confirm, cancel (roll back now) or re-time the commit waiting for confirmation."""
         pending = self._pending
         if not action.id:
@@ -194,10 +193,9 @@ class SimDevice:
         if self.faults.refusing:
             self.accept_connections()
 
-    def drop_connections(self) -> None:
+    def _drop_connections(self) -> None:
         """Cut every open connection to the device, then listen again (from the event loop)."""
-        endpoint = self._require_endpoint()
-        asyncio.get_running_loop().create_task(endpoint.restart())
+        self._require_endpoint().restart_soon()
 
     def _require_endpoint(self) -> Endpoint:
         if self._endpoint is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import grpc
@@ -17,7 +18,7 @@ _OPTIONS = (("grpc.so_reuseport", 0),)
 class Endpoint:
     """Serves ``service`` on ``host:port`` (port 0: a free port, kept across reopening)."""
 
-    __slots__ = ("_server", "credentials", "host", "port", "service")
+    __slots__ = ("_restart", "_server", "credentials", "host", "port", "service")
 
     def __init__(
         self, service: Any, host: str, port: int, credentials: grpc.ServerCredentials | None
@@ -27,6 +28,7 @@ class Endpoint:
         self.port = port
         self.credentials = credentials
         self._server: Any = None
+        self._restart: asyncio.Task[None] | None = None
 
     async def open(self) -> None:
         """Start listening (no-op if already open)."""
@@ -54,7 +56,10 @@ class Endpoint:
         if server is not None:
             await server.stop(None)
 
-    async def restart(self) -> None:
-        """Cut every connection, then listen again on the same port."""
+    def restart_soon(self) -> None:
+        """Cut every connection, then listen again on the same port (from the event loop)."""
+        self._restart = asyncio.get_running_loop().create_task(self._reopen())
+
+    async def _reopen(self) -> None:
         await self.close()
         await self.open()
