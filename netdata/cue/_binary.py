@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,20 +34,28 @@ class CueBinary:
         return "v" + ".".join(map(str, self.version))
 
 
-def _go_bin_candidate() -> Path | None:
-    """Where `go install` puts binaries when GOBIN is unset: $GOPATH/bin or ~/go/bin."""
+def _fallback_candidates() -> list[Path]:
+    """Where setup puts `cue` when it is not on PATH.
+
+    The bin folder of this Python environment (``scripts/setup.sh`` installs
+    it there), then where ``go install`` puts binaries: $GOBIN, $GOPATH/bin or
+    ~/go/bin.
+    """
     gobin = os.environ.get("GOBIN")
-    if gobin:
-        return Path(gobin) / "cue"
     gopath = os.environ.get("GOPATH")
-    first = gopath.split(os.pathsep)[0] if gopath else str(Path.home() / "go")
-    return Path(first) / "bin" / "cue"
+    go_bin = (
+        Path(gobin)
+        if gobin
+        else Path(gopath.split(os.pathsep)[0] if gopath else Path.home() / "go") / "bin"
+    )
+    return [Path(sys.executable).parent / "cue", go_bin / "cue"]
 
 
 def locate_cue() -> Path:
     """Return the path of the `cue` executable to use.
 
-    Order: ``NETDATA_CUE``, then ``PATH``, then where ``go install`` puts it.
+    Order: ``NETDATA_CUE``, then ``PATH``, then this Python environment's bin
+    folder, then where ``go install`` puts it.
     Raises :class:`CueNotFoundError` with an install hint.
     """
     configured = os.environ.get("NETDATA_CUE")
@@ -60,9 +69,9 @@ def locate_cue() -> Path:
     found = shutil.which("cue")
     if found:
         return Path(found)
-    candidate = _go_bin_candidate()
-    if candidate is not None and candidate.is_file() and os.access(candidate, os.X_OK):
-        return candidate
+    for candidate in _fallback_candidates():
+        if candidate.is_file() and os.access(candidate, os.X_OK):
+            return candidate
     raise CueNotFoundError(f"The `cue` binary was not found on PATH. {INSTALL_HINT}")
 
 

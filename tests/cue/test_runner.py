@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+import sys
 import tempfile
 from pathlib import Path
 
@@ -169,6 +170,7 @@ def test_missing_binary_on_path(monkeypatch: pytest.MonkeyPatch, tmp_path: Path)
     monkeypatch.delenv("GOBIN", raising=False)
     monkeypatch.setenv("PATH", str(tmp_path))
     monkeypatch.setenv("GOPATH", str(tmp_path / "gopath"))
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "python"))
     with pytest.raises(CueNotFoundError, match=r"not found on PATH.*go install"):
         Cue()
 

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Installs everything netdata needs into ./.venv (created if missing).
+#
+#   bash scripts/setup.sh          the package and the pinned `cue`
+#   bash scripts/setup.sh --test   also the test extras (pytest, the libyang oracle,
+#                                  mypy, ruff) and the Debian packages the tests use
+#
+# `cue` is built with `go install cuelang.org/go/cmd/cue@$CUE_VERSION` into .venv/bin
+# when Go is present. Without Go, download the release binary for your platform
+# from https://github.com/cue-lang/cue/releases and put it on PATH (or set NETDATA_CUE).
+# Debian packages are installed with apt-get when running as root (or with sudo);
+# otherwise the script names them and stops.
+set -euo pipefail
+
+CUE_VERSION=v0.17.1
+TEST_DEBIAN_PACKAGES=(libyang2-dev postgresql redis-server gcc)
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+venv="$repo/.venv"
+with_tests=false
+for arg in "$@"; do
+  case "$arg" in
+    --test) with_tests=true ;;
+    *) echo "usage: bash scripts/setup.sh [--test]" >&2; exit 2 ;;
+  esac
+done
+
+say() { printf 'setup: %s\n' "$*"; }
+
+install_debian_packages() {
+  local missing=()
+  for package in "$@"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
+      || missing+=("$package")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  local sudo=()
+  if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null; then sudo=(sudo); else
+      say "please install these Debian packages as root: ${missing[*]}" >&2; exit 1
+    fi
+  fi
+  say "installing Debian packages: ${missing[*]}"
+  "${sudo[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+install_cue() {
+  local have
+  have=$("$venv/bin/cue" version 2>/dev/null | head -n1 || true)
+  if [ "$have" = "cue version $CUE_VERSION" ]; then
+    say "cue $CUE_VERSION already in $venv/bin"; return 0
+  fi
+  if ! command -v go >/dev/null; then
+    say "Go is not installed: download cue $CUE_VERSION from https://github.com/cue-lang/cue/releases," >&2
+    say "put it on PATH or set NETDATA_CUE to it, then run this script again." >&2
+    exit 1
+  fi
+  say "building cue $CUE_VERSION with go install"
+  GOBIN="$venv/bin" go install "cuelang.org/go/cmd/cue@$CUE_VERSION"
+}
+
+if $with_tests; then install_debian_packages "${TEST_DEBIAN_PACKAGES[@]}"; fi
+[ -x "$venv/bin/python" ] || { say "creating $venv"; python3 -m venv "$venv"; }
+extras=""
+$with_tests && extras="[test]"
+say "installing netdata-pipeline$extras into $venv"
+"$venv/bin/python" -m pip install -q --upgrade pip
+"$venv/bin/python" -m pip install -q -e "$repo$extras"
+install_cue
+say "done: run $venv/bin/netdata doctor"
