@@ -33,9 +33,14 @@ def cursor_path(cursor: Cursor) -> str:
 
 
 def _walk(evaluator: Evaluator, cursor: Cursor) -> Iterator[Cursor]:
+    """Present nodes, plus leaves (and their containers) filled from list keys."""
     if not isinstance(cursor.value, dict):
         return
-    for name in list(cursor.value):
+    names = list(cursor.value)
+    virtual = [k for k in cursor.keys if k not in cursor.value]
+    if cursor.node.kind == "list":
+        virtual += [c for c, _ in key_fill(cursor.node).values() if c not in cursor.value]
+    for name in names + virtual:
         if name not in cursor.node.children:
             continue
         for child in evaluator.children(cursor, name):

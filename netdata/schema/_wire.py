@@ -313,22 +313,23 @@ def encode_value(t: TypeInfo, value: Any) -> Any:
 
 
 def _encode_union(t: TypeInfo, value: Any) -> Any:
-    for member in t.members:
-        if member.base == "identityref" and isinstance(value, str):
-            qualified = identity_from_label(value, member.identities)
-            if qualified is not None:
-                return qualified
-        if isinstance(value, int) and not isinstance(value, bool):
+    members = _flatten(t)
+    if isinstance(value, str):
+        for member in members:
+            if member.base == "identityref":
+                qualified = identity_from_label(value, member.identities)
+                if qualified is not None:
+                    return qualified
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        for member in members:
             if member.base in INT_BOUNDS and member.base not in WIDE_NUMBERS:
                 low, high = INT_BOUNDS[member.base]
                 if low <= value <= high:
                     return value
-            if member.base in WIDE_NUMBERS:
-                return str(value)
-        if isinstance(value, float) and member.base == "decimal64":
-            return str(value)
-        if member.base == "union":
-            return _encode_union(member, value)
+    numeric = isinstance(value, int | float) and not isinstance(value, bool)
+    if numeric and any(m.base in WIDE_NUMBERS for m in members):
+        return str(value)
     return value
 
 

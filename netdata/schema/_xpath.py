@@ -19,6 +19,7 @@ from typing import Any
 
 from pyang import xpath_parser
 
+from netdata.schema._emit_cue import key_fill
 from netdata.schema._identities import identity_from_label
 from netdata.schema._ir import Node, Schema, TypeInfo
 
@@ -33,7 +34,8 @@ class Unsupported(ValueError):
 
 @dataclass(eq=False)
 class Cursor:
-    """One data node instance: schema node, value, parent and (for list entries) keys."""
+    """One data node instance: schema node, value, parent, and the leaves filled from
+    a list entry's map key (the keys of an entry; ``config/<key>`` of its container)."""
 
     node: Node
     value: Any
@@ -112,7 +114,7 @@ class Evaluator:
         if node.kind == "container":
             if raw is None and node.presence:
                 return
-            yield Cursor(node, raw if isinstance(raw, dict) else {}, cursor)
+            yield Cursor(node, raw if isinstance(raw, dict) else {}, cursor, filled(cursor, name))
         elif node.kind == "list":
             yield from _entries(node, raw, cursor, [])
         elif node.kind == "leaf-list":
@@ -247,6 +249,17 @@ _ORDER: dict[str, Callable[[float, float], bool]] = {
     "<=": lambda a, b: a <= b,
     ">=": lambda a, b: a >= b,
 }
+
+
+def filled(entry: Cursor, container: str) -> dict[str, str]:
+    """Leaves of ``container`` that the list entry ``entry`` fills from its map key."""
+    if entry.node.kind != "list" or not entry.keys:
+        return {}
+    return {
+        target: entry.keys[key]
+        for key, (holder, target) in key_fill(entry.node).items()
+        if holder == container and key in entry.keys
+    }
 
 
 def _entries(node: Node, raw: Any, parent: Cursor, keys: list[str]) -> Iterator[Cursor]:

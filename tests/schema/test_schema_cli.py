@@ -1,0 +1,171 @@
+"""`netdata validate`, `schema build|coverage`, `models fetch`: exit codes, output, bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from netdata.cli import main
+from netdata.schema import SchemaBuild
+
+PUBLIC = Path(__file__).resolve().parents[3] / "shared" / "conformance" / "public"
+HERE = Path(__file__).parent
+
+
+@pytest.fixture(autouse=True)
+def _models_env(models: Path, build: SchemaBuild, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NETDATA_YANG_PATH", str(models))
+    # the session build lives in <cache>/<checksum>: the CLI reuses it through XDG
+    monkeypatch.setenv("XDG_CACHE_HOME", str(build.directory.parent.parent))
+    os.makedirs(build.directory.parent.parent / "netdata", exist_ok=True)
+
+
+def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    status = main(argv)
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_valid_files_exit_0(capsys: pytest.CaptureFixture[str], build: SchemaBuild) -> None:
+    files = [
+        str(PUBLIC / "p001-interfaces-ethernet-loopback.json"),
+        str(HERE / "data" / "authoring-leaf.yaml"),
+    ]
+    status, out, _ = run(["validate", "--cache-dir", str(build.directory.parent), *files], capsys)
+    assert status == 0, out
+    assert out.count(": valid") == 2
+
+
+def test_json_output_one_object_per_file(
+    capsys: pytest.CaptureFixture[str], build: SchemaBuild
+) -> None:
+    files = [
+        str(PUBLIC / "p016-mtu-out-of-range.json"),
+        str(PUBLIC / "p001-interfaces-ethernet-loopback.json"),
+    ]
+    status, out, _ = run(
+        ["validate", "--json", "--cache-dir", str(build.directory.parent), *files], capsys
+    )
+    assert status == 1
+    report = json.loads(out)
+    assert [r["file"] for r in report] == files
+    assert [r["valid"] for r in report] == [False, True]
+    [error] = report[0]["errors"]
+    assert set(error) == {"path", "message", "position"}
+    assert error["path"] == "/interfaces/interface[name=Ethernet1]/config/mtu"
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"", "the file is empty"),
+        (b"{not json", "not valid JSON"),
+        (b"a: [b\n", "not valid JSON or YAML"),
+        (b"- 1\n- 2\n", "expected a mapping"),
+        (b"\xff\xfe", "not UTF-8"),
+    ],
+    ids=["empty", "bad-json", "bad-yaml", "not-mapping", "binary"],
+)
+def test_bad_documents_are_invalid_with_a_clear_message(
+    content: bytes,
+    expected: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    build: SchemaBuild,
+) -> None:
+    bad = tmp_path / "doc.json"
+    bad.write_bytes(content)
+    status, out, err = run(
+        ["validate", "--json", "--cache-dir", str(build.directory.parent), str(bad)], capsys
+    )
+    assert status == 1 and "Traceback" not in err
+    [result] = json.loads(out)
+    assert not result["valid"]
+    assert str(bad) in result["errors"][0]["message"]
+    assert expected in result["errors"][0]["message"]
+
+
+def test_huge_file_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], build: SchemaBuild
+) -> None:
+    huge = tmp_path / "huge.json"
+    with huge.open("wb") as out:
+        out.truncate(50 * 1024 * 1024)  # sparse: 50 MB without writing them
+    status, out_text, _ = run(
+        ["validate", "--cache-dir", str(build.directory.parent), str(huge)], capsys
+    )
+    assert status == 1
+    assert "too large" in out_text and str(huge) in out_text
+
+
+def test_missing_file_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, err = run(["validate", "/no/such/file.json"], capsys)
+    assert status == 2 and "/no/such/file.json" in err
+
+
+def test_missing_model_path_is_a_setup_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    status, _, err = run(
+        ["schema", "build", "--models", str(tmp_path / "nope"), "--cache-dir", str(tmp_path)],
+        capsys,
+    )
+    assert status == 2 and str(tmp_path / "nope") in err and "Traceback" not in err
+
+
+def test_module_that_does_not_compile(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    broken = tmp_path / "models" / "broken.yang"
+    broken.parent.mkdir()
+    broken.write_text('module broken { namespace "urn:b"; prefix b; leaf x { type nosuchtype; } }')
+    status, _, err = run(
+        [
+            "schema",
+            "build",
+            "--models",
+            str(broken.parent),
+            "--module",
+            "broken",
+            "--cache-dir",
+            str(tmp_path / "cache"),
+        ],
+        capsys,
+    )
+    assert status == 3
+    assert "broken.yang:1" in err and "nosuchtype" in err and "Traceback" not in err
+    assert not (tmp_path / "cache").exists() or not any((tmp_path / "cache").iterdir())
+
+
+def test_schema_build_prints_the_cached_folder(
+    capsys: pytest.CaptureFixture[str], build: SchemaBuild
+) -> None:
+    status, out, _ = run(["schema", "build", "--cache-dir", str(build.directory.parent)], capsys)
+    assert status == 0 and out.strip() == str(build.directory)
+
+
+def test_coverage_lists_what_is_not_enforced(
+    capsys: pytest.CaptureFixture[str], build: SchemaBuild
+) -> None:
+    status, out, _ = run(
+        ["schema", "coverage", "--json", "--cache-dir", str(build.directory.parent)], capsys
+    )
+    assert status == 0
+    report = json.loads(out)
+    kinds = report["kinds"]
+    assert kinds["pattern"]["enforced"] > 50 and kinds["when"]["enforced"] > 50
+    assert all(k["not_enforced"] == len(k["gaps"]) for k in kinds.values())
+    gaps = {g["path"] for k in kinds.values() for g in k["gaps"]}
+    assert "/system/license/licenses/license/config/license-data" in gaps  # binary
+    total = sum(k["not_enforced"] for k in kinds.values())
+    assert report["totals"]["not_enforced"] == total
+
+
+def test_models_fetch_error_names_the_url(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    url = "http://127.0.0.1:9/openconfig.tar.gz"  # nothing listens on the discard port
+    status, _, err = run(["models", "fetch", "--dest", str(tmp_path / "m"), "--url", url], capsys)
+    assert status == 2 and url in err and "Traceback" not in err
+    assert not (tmp_path / "m").exists()
