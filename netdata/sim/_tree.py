@@ -44,8 +44,10 @@ def canonical(
         if child is None:
             raise _bad(where, f"unknown member {member!r} in {node.name or 'the root'}")
         name = child.member(parent)
-        if ietf and ":" in name and ":" not in member:
-            raise _bad(where, f"member {member!r} must be module-qualified: {name!r} (RFC 7951)")
+        qualifier = member.rpartition(":")[0]
+        unqualified = ":" in name and not qualifier
+        if ietf and (unqualified or (qualifier and qualifier != child.module)):
+            raise _bad(where, f"member {member!r} must be written {name!r} (RFC 7951)")
         out[name] = canonical(schema, child, item, f"{where}/{member}", entry=False, ietf=ietf)
     return out
 

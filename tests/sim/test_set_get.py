@@ -267,3 +267,28 @@ def test_delete_with_key_wildcard_and_no_wildcard_replace(leaf: Any) -> None:
         assert code == grpc.StatusCode.INVALID_ARGUMENT and "needs exactly the keys" in details
         gc.set(delete=["/interfaces/interface[name=*]"], encoding="json_ietf")
     assert leaf.config == {}
+
+
+@pytest.mark.parametrize(
+    ("member", "accepted"),
+    [
+        ("openconfig-if-ethernet:ethernet", True),
+        ("ethernet", False),  # namespace changes: RFC 7951 needs the module name
+        ("oc-eth:ethernet", False),  # a YANG prefix is not a module name
+    ],
+)
+def test_json_ietf_member_qualification(leaf: Any, member: str, accepted: bool) -> None:
+    value = {member: {"config": {"auto-negotiate": True}}}
+    path = IFACE.format("Ethernet1")
+    with client(leaf) as gc:
+        if accepted:
+            assert gc.set(update=[(path, value)], encoding="json_ietf")
+        else:
+            code, details = status_of(lambda: gc.set(update=[(path, value)], encoding="json_ietf"))
+            assert code == grpc.StatusCode.INVALID_ARGUMENT
+            assert "openconfig-if-ethernet:ethernet" in details
+            assert leaf.commits == 0
+            # plain JSON takes the short name
+            assert gc.set(update=[(path, {"ethernet": {"config": {"auto-negotiate": True}}})])
+    iface = leaf.config["openconfig-interfaces:interfaces"]["interface"][0]
+    assert iface["openconfig-if-ethernet:ethernet"]["config"]["auto-negotiate"] is True
