@@ -28,7 +28,7 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 ID_CHUNK = 50  # ids per request when a list is restricted to some devices
 _HINTS = {
     401: "the server rejected the credentials: check the API token",
-    403: "the token is valid but not allowed to read this: check its permissions",
+    403: "access refused: check the API token and its permissions",
     404: "not found: check the URL (it should be the server's base URL)",
 }
 
@@ -260,6 +260,8 @@ class HttpClient:
         status = response.status_code
         detail = _detail(response)
         hint = _HINTS.get(status, "")
+        if status in (401, 403) and not self._conn.token:
+            hint = "no API token was given: set the token environment variable or a token file"
         message = f"{where}: HTTP {status} {response.reason_phrase}".rstrip()
         if detail:
             message += f": {detail}"

@@ -89,10 +89,17 @@ def ensure_venv() -> Path:
     return server
 
 
+def migrated_dump_path(pg_bin: Path) -> Path:
+    """Where the freshly migrated database is cached (by Nautobot and PostgreSQL version)."""
+    return cache_dir() / f"migrated-nautobot{NAUTOBOT_VERSION}-pg{pg_bin.parent.name}.dump"
+
+
 class NautobotServer:
     """One Nautobot with its own PostgreSQL and Redis, all on loopback."""
 
-    def __init__(self) -> None:
+    def __init__(self, database_dump: Path | None = None) -> None:
+        """``database_dump``: start from this ``pg_dump -Fc`` file instead of a fresh database."""
+        self.database_dump = database_dump
         self.tmp = Path(tempfile.mkdtemp(prefix="netdata-nautobot-"))
         self.procs: list[subprocess.Popen[bytes]] = []
         self.pg_bin = postgres_bin()
@@ -208,23 +215,31 @@ class NautobotServer:
     def _prepare_database(self, server: Path, env: dict[str, str]) -> None:
         pg = ["-h", "127.0.0.1", "-p", str(self.pg_port), "-U", "nautobot"]
         _run([str(self.pg_bin / "createdb"), *pg, "nautobot"], env=env)
-        major = self.pg_bin.parent.name
-        dump = cache_dir() / f"migrated-nautobot{NAUTOBOT_VERSION}-pg{major}.dump"
+        dump = self.database_dump or migrated_dump_path(self.pg_bin)
         if dump.exists():
             _run([str(self.pg_bin / "pg_restore"), *pg, "-d", "nautobot", "--no-owner",
                   str(dump)], env=env)
             return
+        if self.database_dump is not None:
+            raise HarnessError(f"database dump {dump} does not exist")
         _run([str(server), "--config", str(self._config()), "migrate", "--no-input"],
              env=env, timeout=1800)
-        partial = dump.with_suffix(f".partial-{os.getpid()}")
-        _run([str(self.pg_bin / "pg_dump"), *pg, "-Fc", "-f", str(partial), "nautobot"], env=env)
-        partial.replace(dump)
+        self.dump_database(dump)
+
+    def dump_database(self, path: Path) -> None:
+        """``pg_dump`` the running database to ``path`` (written atomically)."""
+        partial = path.with_suffix(f".partial-{os.getpid()}")
+        _run([str(self.pg_bin / "pg_dump"), "-h", "127.0.0.1", "-p", str(self.pg_port),
+              "-U", "nautobot", "-Fc", "-f", str(partial), "nautobot"], env=self._env())
+        partial.replace(path)
 
     def _bootstrap_code(self) -> str:
         return (
             "from nautobot.users.models import User, Token\n"
-            f"u = User.objects.create_superuser({SUPERUSER!r}, 'admin@example.invalid', "
-            f"{secrets.token_hex(16)!r})\n"
+            f"u, _ = User.objects.get_or_create(username={SUPERUSER!r})\n"
+            "u.is_superuser = u.is_staff = True\n"
+            f"u.set_password({secrets.token_hex(16)!r})\n"
+            "u.save()\n"
             f"Token.objects.create(user=u, key={self.token!r})\n"
         )
 
