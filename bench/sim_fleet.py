@@ -111,10 +111,13 @@ def validation_baseline(rounds: int = 100) -> tuple[float, float]:
     schema = load_schema(MODELS.resolve())
     load = time.perf_counter() - start
     text = json.dumps(leaf_config(0))
-    start = time.perf_counter()
-    for _ in range(rounds):
-        schema.validate(text)
-    return load, rounds / (time.perf_counter() - start)
+    best = float("inf")
+    for _ in range(3):  # best of three: the machine is shared
+        start = time.perf_counter()
+        for _ in range(rounds):
+            schema.validate(text)
+        best = min(best, time.perf_counter() - start)
+    return load, rounds / best
 
 
 def main() -> None:
@@ -151,9 +154,11 @@ def main() -> None:
     try:
         rss_leaf = rss_kib(proc.pid)
         per_leaf = (rss_leaf - rss_one) / (opts.devices - 1)
+        per_config = (t_leaf - t_empty) / opts.devices * 1000
         print(
             f"{opts.devices} devices, distinct 48-port configs: ready in {t_leaf:.2f} s "
-            f"({opts.devices / (t_leaf - t_empty1):.0f} devices/s after start-up), "
+            f"({per_config:.1f} ms per startup config more than empty devices; "
+            f"{per_config * validations / 1000:.1f}x one in-process validation), "
             f"RSS {rss_leaf / 1024:.1f} MiB, {per_leaf:.1f} KiB/device"
         )
         one = run_sets(ports[:1], max(50, opts.sets // 4), 1)
