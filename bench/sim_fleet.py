@@ -22,6 +22,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import grpc
 from pygnmi.spec.v080 import gnmi_pb2, gnmi_pb2_grpc
@@ -73,9 +74,25 @@ def set_request(n: int, i: int) -> gnmi_pb2.SetRequest:
     return gnmi_pb2.SetRequest(replace=[gnmi_pb2.Update(path=gnmi_pb2.Path(), val=value)])
 
 
-def run_sets(ports: list[int], total: int, clients: int) -> float:
+def small_request(n: int, i: int) -> gnmi_pb2.SetRequest:
+    """An update of one interface description (the device still validates the whole tree)."""
+    path = gnmi_pb2.Path(
+        origin="openconfig",
+        elem=[
+            gnmi_pb2.PathElem(name="interfaces"),
+            gnmi_pb2.PathElem(name="interface", key={"name": "Ethernet1"}),
+            gnmi_pb2.PathElem(name="config"),
+            gnmi_pb2.PathElem(name="description"),
+        ],
+    )
+    value = gnmi_pb2.TypedValue(json_ietf_val=json.dumps(f"small {n}.{i}").encode())
+    return gnmi_pb2.SetRequest(update=[gnmi_pb2.Update(path=path, val=value)])
+
+
+def run_sets(ports: list[int], total: int, clients: int, make: Any = None) -> float:
     """Sets per second with ``clients`` threads, each on its own devices."""
-    requests = [set_request(n, i) for i, n in enumerate(range(total))]
+    make = make or set_request
+    requests = [make(n, i) for i, n in enumerate(range(total))]
     errors: list[BaseException] = []
 
     def worker(k: int) -> None:
@@ -168,6 +185,8 @@ def main() -> None:
             f"Sets/s, {opts.clients} clients over {min(opts.sets, len(ports))} devices: {many:.0f} "
             f"(ratio to in-process validation alone: {many / validations:.2f})"
         )
+        small = run_sets(ports, opts.sets, opts.clients, small_request)
+        print(f"Sets/s, {opts.clients} clients, one-leaf update on 48-port devices: {small:.0f}")
         print(f"RSS after Sets: {rss_kib(proc.pid) / 1024:.1f} MiB")
     finally:
         stop(proc)
