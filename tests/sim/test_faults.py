@@ -105,3 +105,19 @@ def test_clear_faults(dev: Any) -> None:
         start = time.monotonic()
         assert set_mtu(gc, 1500)
         assert time.monotonic() - start < 5
+
+
+def test_faults_through_the_gateway(sim_fleet_factory: Any) -> None:
+    fleet = sim_fleet_factory(["g1"], startup={"g1": corpus_text(P001)}, gateway_port=0)
+    dev = fleet["g1"]
+    before = dev.config_text
+    with client(fleet.gateway_address) as gc:
+        dev.drop_next_set()
+        code, details = status_of(
+            lambda: gc.set(update=[(MTU, {"mtu": 1500})], target="g1", encoding="json_ietf")
+        )
+        assert code == grpc.StatusCode.UNAVAILABLE and "dropped" in details
+        dev.refuse_connections()
+        code, _ = status_of(lambda: gc.get(path=[MTU], target="g1", encoding="json_ietf"))
+        assert code == grpc.StatusCode.UNAVAILABLE
+    assert dev.config_text == before and dev.commits == 0
