@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import threading
 from pathlib import Path
 from typing import Any
@@ -145,3 +146,18 @@ def test_capabilities_list_models_with_versions(sim_fleet: Any) -> None:
     assert models["openconfig-interfaces"]["organization"] == "OpenConfig working group"
     assert models["openconfig-interfaces"]["version"].count(".") == 2  # openconfig-version
     assert caps["gnmi_version"] == "0.8.0"
+
+
+def test_stop_closes_every_port_and_the_loop_thread() -> None:
+    fleet = SimFleet(3, gateway_port=0).start()
+    addresses = [d.address for d in fleet]
+    assert fleet.gateway_address is not None
+    addresses.append(fleet.gateway_address)
+    for address in addresses:
+        socket.create_connection(address, timeout=2).close()
+    fleet.stop()
+    for address in addresses:
+        with pytest.raises(ConnectionRefusedError):
+            socket.create_connection(address, timeout=2).close()
+    assert not [t for t in threading.enumerate() if t.name == "netdata-sim"]
+    fleet.stop()  # idempotent
