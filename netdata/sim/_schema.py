@@ -29,6 +29,7 @@ _MODULE_RE = re.compile(r"^\s*(module|submodule)\s+([\w.-]+)", re.M)
 _ORG_RE = re.compile(r'^\s*organization\s+"([^"]*)"', re.M)
 _OC_VERSION_RE = re.compile(r'openconfig-version\s+"([^"]+)"')
 _LOCATION_RE = re.compile(r'^(.*?)\.?: (?:Data|Schema) location "([^"]+)"')
+_LINE_RE = re.compile(r"\.?: Line number \d+\.?$")
 _LIBYANG_LOCK = threading.Lock()
 _COMMENT_RE = re.compile(r"/\*.*?\*/|//[^\n]*", re.S)
 
@@ -255,7 +256,7 @@ class Schema:
         message = " ".join(message.removeprefix("failed to parse data tree: ").split())
         match = _LOCATION_RE.search(message)
         if match is None:
-            return message
+            return _LINE_RE.sub("", message)
         return f"{match.group(2)}: {match.group(1)}"
 
     # -- internals ----------------------------------------------------------
