@@ -1,0 +1,75 @@
+"""The `cue cmd` workflows in cue/netdata_tool.cue, run by the real cue against the real CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+NETDATA = Path(sys.executable).parent / "netdata"
+MODELS = Path(os.environ.get("NETDATA_YANG_PATH") or REPO.parent / "shared" / "yang" / "openconfig")
+
+
+def _cue_cmd(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    cue = shutil.which("cue") or str(Path(sys.executable).parent / "cue")
+    return subprocess.run(
+        [cue, "cmd", "-t", f"netdata={NETDATA}", *args],
+        cwd=REPO / "cue",
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        check=False,
+    )
+
+
+def test_demo_workflow_prints_the_demo_fleet() -> None:
+    done = _cue_cmd("demo")
+    assert done.returncode == 0, done.stderr
+    assert sorted(json.loads(done.stdout)) == ["leaf1", "spine1"]
+
+
+def test_validate_workflow_fails_on_an_invalid_document(tmp_path: Path) -> None:
+    if not MODELS.is_dir():
+        pytest.fail(f"YANG models not found at {MODELS}: set NETDATA_YANG_PATH", pytrace=False)
+    good = {
+        "openconfig-interfaces:interfaces": {
+            "interface": [
+                {"name": "eth0", "config": {"name": "eth0", "type": "iana-if-type:ethernetCsmacd"}}
+            ]
+        }
+    }
+    bad = json.loads(json.dumps(good))
+    bad["openconfig-interfaces:interfaces"]["interface"][0]["config"]["mtu"] = 70000
+    (tmp_path / "good.json").write_text(json.dumps(good))
+    (tmp_path / "bad.json").write_text(json.dumps(bad))
+    env = {"NETDATA_YANG_PATH": str(MODELS), "XDG_CACHE_HOME": str(tmp_path / "cache")}
+
+    valid = _cue_cmd("-t", f"files={tmp_path / 'good.json'}", "validate", env=env)
+    assert valid.returncode == 0, valid.stderr
+    assert f"{tmp_path / 'good.json'}: valid" in valid.stdout
+
+    invalid = _cue_cmd(
+        "-t", f"files={tmp_path / 'good.json'},{tmp_path / 'bad.json'}", "validate", env=env
+    )
+    assert invalid.returncode != 0
+    assert "/interfaces/interface[name=eth0]/config/mtu" in invalid.stdout
+    assert "exit status 1" in invalid.stderr
+
+
+def test_inventory_workflow_writes_host_variables(tmp_path: Path) -> None:
+    done = _cue_cmd(
+        "-t",
+        f"file={REPO / 'inventory' / 'lab.yaml'}",
+        "-t",
+        f"out={tmp_path / 'hosts'}",
+        "inventory",
+    )
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in (tmp_path / "hosts").iterdir()) == ["leaf1.yaml", "spine1.yaml"]
+    assert f"host variables written to {tmp_path / 'hosts'}/" in done.stdout
