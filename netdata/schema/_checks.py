@@ -96,13 +96,8 @@ def _absent_mandatory(evaluator: Evaluator, cursor: Cursor) -> list[Problem]:
     condition)."""
     problems = []
     value = cursor.value if isinstance(cursor.value, dict) else {}
-    for name, child in cursor.node.children.items():
-        if child.kind != "container" or child.presence or child.in_choice or not child.whens:
-            continue
-        if name in value:
-            continue
-        missing = _mandatory_leaves(child, "")
-        if not missing:
+    for child, missing in _guarded(cursor.node):
+        if child.name in value:
             continue
         virtual = Cursor(child, {}, cursor)
         try:
@@ -119,6 +114,21 @@ def _absent_mandatory(evaluator: Evaluator, cursor: Cursor) -> list[Problem]:
                 for leaf in missing
             ]
     return problems
+
+
+def _guarded(node: Node) -> list[tuple[Node, list[str]]]:
+    """Children that are non-presence containers with ``when`` and mandatory leaves."""
+    found: list[tuple[Node, list[str]]] | None = node.memo.get("guarded")
+    if found is None:
+        found = []
+        for child in node.children.values():
+            guarded = child.kind == "container" and bool(child.whens)
+            if guarded and not (child.presence or child.in_choice):
+                missing = _mandatory_leaves(child, "")
+                if missing:
+                    found.append((child, missing))
+        node.memo["guarded"] = found
+    return found
 
 
 def _filled_keys(parent: Cursor | None) -> set[str]:

@@ -66,6 +66,9 @@ def label(name: str) -> str:
 
 def key_fill(node: Node) -> dict[str, tuple[str, str]]:
     """For each key leaf: (container, leaf) that its leafref ``../container/leaf`` names."""
+    cached: dict[str, tuple[str, str]] | None = node.memo.get("key_fill")
+    if cached is not None:
+        return cached
     fills: dict[str, tuple[str, str]] = {}
     for key in node.keys:
         leaf = node.children.get(key)
@@ -75,6 +78,7 @@ def key_fill(node: Node) -> dict[str, tuple[str, str]]:
         steps = [s.rpartition(":")[2] for s in path.split("/")]
         if len(steps) == 3 and steps[0] == ".." and steps[1] in node.children:
             fills[key] = (steps[1], steps[2])
+    node.memo["key_fill"] = fills
     return fills
 
 

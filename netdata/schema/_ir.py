@@ -81,6 +81,8 @@ class Node:
     min_elements: int = 0
     max_elements: int | None = None
     in_choice: bool = False
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    """Derived facts computed once per node by the checkers (not serialised)."""
 
     def child_by_qname(self, module: str, name: str) -> Node | None:
         """The child with local ``name`` whose module is ``module``."""

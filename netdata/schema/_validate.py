@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +29,7 @@ from netdata.schema._paths import authoring_path
 from netdata.schema._wire import decode_rfc7951
 
 FORMS = ("auto", "wire", "authoring")
-SHARD_SIZE = 100
+SHARD_SIZE = 50
 """Documents per cue run: cue's time grows faster than linearly with input size."""
 _DOCS = "docs"
 _DISJUNCTION = re.compile(r"^\d+ errors in empty disjunction:?$")
@@ -139,13 +139,19 @@ def validate_documents(
     schema = build.schema
     docs = [_prepare(name, data, form, schema) for name, data in documents]
     pending = [i for i, d in enumerate(docs) if d.tree is not None and not d.errors]
-    _run_cue(build, docs, pending, cue or Cue(), jobs)
-    for index in pending:
-        doc = docs[index]
-        assert doc.tree is not None
-        doc.errors += [
-            ValidationError(p.path, p.message) for p in post_check(schema, doc.tree, leafrefs)
-        ]
+    checked: dict[int, list[ValidationError]] = {}
+
+    def post_checks() -> None:  # runs while cue works
+        for index in pending:
+            tree = docs[index].tree
+            assert tree is not None
+            checked[index] = [
+                ValidationError(p.path, p.message) for p in post_check(schema, tree, leafrefs)
+            ]
+
+    _run_cue(build, docs, pending, cue or Cue(), jobs, post_checks)
+    for index, errors in checked.items():
+        docs[index].errors += errors
     return [FileResult(d.name, not d.errors, d.form, tuple(d.errors)) for d in docs]
 
 
@@ -165,17 +171,30 @@ def _prepare(name: str, data: Any, form: str, schema: Schema) -> _Doc:
     return doc
 
 
-def _run_cue(build: SchemaBuild, docs: list[_Doc], pending: list[int], cue: Cue, jobs: int) -> None:
+def _run_cue(
+    build: SchemaBuild,
+    docs: list[_Doc],
+    pending: list[int],
+    cue: Cue,
+    jobs: int,
+    meanwhile: Callable[[], None],
+) -> None:
     """Vet ``pending`` documents in shards; a second pass finds missing mandatory leaves.
 
     cue reports "required but not present" (an incomplete value) only when a
     run has no other error, so documents without errors in a failing shard
-    are vetted again on their own.
+    are vetted again on their own. ``meanwhile`` runs in this thread while the
+    first pass runs.
     """
     shards = [pending[i : i + SHARD_SIZE] for i in range(0, len(pending), SHARD_SIZE)]
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        first = True
         while shards:
-            outcomes = list(pool.map(lambda s: _vet(build, docs, s, cue), shards))
+            futures = [pool.submit(_vet, build, docs, s, cue) for s in shards]
+            if first:
+                meanwhile()
+                first = False
+            outcomes = [f.result() for f in futures]
             retry: list[int] = []
             for shard, problems in zip(shards, outcomes, strict=True):
                 for index, errors in problems.items():
@@ -183,6 +202,8 @@ def _run_cue(build: SchemaBuild, docs: list[_Doc], pending: list[int], cue: Cue,
                 if problems:
                     retry += [i for i in shard if i not in problems]
             shards = [retry[i : i + SHARD_SIZE] for i in range(0, len(retry), SHARD_SIZE)]
+    if first:
+        meanwhile()
 
 
 def _vet(
