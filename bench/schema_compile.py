@@ -1,6 +1,7 @@
 """Compile time of the pinned module set vs `pyang -f tree` on the same modules.
 
-Run: python bench/schema_compile.py [MODELS]   (default: $NETDATA_YANG_PATH or ../shared/yang/openconfig)
+Run: python bench/schema_compile.py [MODELS]
+(MODELS defaults to $NETDATA_YANG_PATH, else ../shared/yang/openconfig)
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ REPO = Path(__file__).resolve().parents[1]
 
 def main() -> None:
     models = Path(
-        sys.argv[1] if len(sys.argv) > 1
+        sys.argv[1]
+        if len(sys.argv) > 1
         else os.environ.get("NETDATA_YANG_PATH") or REPO.parent / "shared" / "yang" / "openconfig"
     )
     modules = load_manifest().modules
@@ -31,8 +33,9 @@ def main() -> None:
     runs = []
     for _ in range(3):
         start = time.perf_counter()
-        subprocess.run([str(pyang), "-f", "tree", "-p", path, *files], check=True,
-                       stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [str(pyang), "-f", "tree", "-p", path, *files], check=True, stdout=subprocess.DEVNULL
+        )
         tree = time.perf_counter() - start
         with tempfile.TemporaryDirectory() as cache:
             start = time.perf_counter()

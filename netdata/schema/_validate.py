@@ -1,11 +1,11 @@
 """``validate``: check many documents (wire or authoring form) in few cue runs.
 
 Each document is read, its form detected, wire-form documents decoded (which
-checks the RFC 7951 encoding), and every authoring-form tree is put into one
-CUE input keyed by document index and unified with ``#Root`` (sharded over
-``jobs`` parallel cue runs for large batches). cue's error paths are mapped
-back to document and data path. Leafrefs and ``when`` are then checked in
-Python (:mod:`netdata.schema._checks`).
+checks the RFC 7951 encoding), and the distinct top-level subtrees of all
+authoring-form trees are put into one CUE input keyed by index and unified
+with ``#Root`` (sharded over ``jobs`` parallel cue runs for large batches).
+cue's error paths are mapped back to document and data path. Leafrefs and
+``when`` are checked in Python (:mod:`netdata.schema._checks`) meanwhile.
 """
 
 from __future__ import annotations
@@ -149,7 +149,10 @@ def validate_documents(
                 ValidationError(p.path, p.message) for p in post_check(schema, tree, leafrefs)
             ]
 
-    _run_cue(build, docs, pending, cue or Cue(), jobs, post_checks)
+    trees, owners = _units(docs, pending)
+    for unit, errors in _run_cue(build, trees, cue or Cue(), jobs, post_checks).items():
+        for index in owners[unit]:
+            docs[index].errors += errors
     for index, errors in checked.items():
         docs[index].errors += errors
     return [FileResult(d.name, not d.errors, d.form, tuple(d.errors)) for d in docs]
@@ -171,49 +174,72 @@ def _prepare(name: str, data: Any, form: str, schema: Schema) -> _Doc:
     return doc
 
 
+def _units(docs: list[_Doc], pending: list[int]) -> tuple[list[dict[str, Any]], list[list[int]]]:
+    """Split documents into top-level subtrees, each distinct one once.
+
+    ``#Root`` has no constraint across top-level nodes (cross-tree leafrefs are
+    post-checks), so a subtree shared by many documents (group data such as
+    ``system`` or ``acl``) needs to be vetted only once. Returns the distinct
+    one-member trees and, for each, the documents that hold it.
+    """
+    index_of: dict[str, int] = {}
+    trees: list[dict[str, Any]] = []
+    owners: list[list[int]] = []
+    for index in pending:
+        tree = docs[index].tree
+        assert tree is not None
+        for name, subtree in tree.items():
+            key = json.dumps([name, subtree], default=str)
+            unit = index_of.get(key)
+            if unit is None:
+                unit = index_of[key] = len(trees)
+                trees.append({name: subtree})
+                owners.append([])
+            owners[unit].append(index)
+    return trees, owners
+
+
 def _run_cue(
     build: SchemaBuild,
-    docs: list[_Doc],
-    pending: list[int],
+    trees: list[dict[str, Any]],
     cue: Cue,
     jobs: int,
     meanwhile: Callable[[], None],
-) -> None:
-    """Vet ``pending`` documents in shards; a second pass finds missing mandatory leaves.
+) -> dict[int, list[ValidationError]]:
+    """Vet ``trees`` in shards; a second pass finds missing mandatory leaves.
 
     cue reports "required but not present" (an incomplete value) only when a
-    run has no other error, so documents without errors in a failing shard
-    are vetted again on their own. ``meanwhile`` runs in this thread while the
-    first pass runs.
+    run has no other error, so trees without errors in a failing shard are
+    vetted again on their own. ``meanwhile`` runs in this thread while the
+    first pass runs. Returns the errors by tree index.
     """
+    found: dict[int, list[ValidationError]] = {}
+    pending = list(range(len(trees)))
     shards = [pending[i : i + SHARD_SIZE] for i in range(0, len(pending), SHARD_SIZE)]
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        first = True
-        while shards:
-            futures = [pool.submit(_vet, build, docs, s, cue) for s in shards]
-            if first:
-                meanwhile()
-                first = False
+        futures = [pool.submit(_vet, build, trees, s, cue) for s in shards]
+        meanwhile()
+        while futures:
             outcomes = [f.result() for f in futures]
             retry: list[int] = []
             for shard, problems in zip(shards, outcomes, strict=True):
-                for index, errors in problems.items():
-                    docs[index].errors.extend(errors)
+                for unit, errors in problems.items():
+                    found.setdefault(unit, []).extend(errors)
                 if problems:
                     retry += [i for i in shard if i not in problems]
             shards = [retry[i : i + SHARD_SIZE] for i in range(0, len(retry), SHARD_SIZE)]
-    if first:
-        meanwhile()
+            futures = [pool.submit(_vet, build, trees, s, cue) for s in shards]
+    return found
 
 
 def _vet(
-    build: SchemaBuild, docs: list[_Doc], shard: list[int], cue: Cue
+    build: SchemaBuild, trees: list[dict[str, Any]], shard: list[int], cue: Cue
 ) -> dict[int, list[ValidationError]]:
-    data = {_DOCS: {str(i): docs[i].tree for i in shard}}
+    data = {_DOCS: {str(i): trees[i] for i in shard}}
     files = {
         "schema.cue": build.cue_source,
         "docs.cue": f"package {PACKAGE}\n\n{_DOCS}: [string]: {ROOT}\n",
-        "data.json": json.dumps(data),
+        "data.json": json.dumps(data, default=str),
     }
     try:
         cue.vet(files=files, all_errors=True)
@@ -223,7 +249,7 @@ def _vet(
 
 
 def _map_errors(exc: CueError, schema: Schema, shard: set[int]) -> dict[int, list[ValidationError]]:
-    """Group cue's diagnostics by document and data path (one error per path)."""
+    """Group cue's diagnostics by tree and data path (one error per path)."""
     grouped: dict[tuple[int, str], list[str]] = {}
     for diag in exc.diagnostics:
         path = diag.path
