@@ -26,6 +26,7 @@ from netdata.schema._documents import read_document
 from netdata.schema._emit_cue import PACKAGE, ROOT
 from netdata.schema._ir import Node, Schema
 from netdata.schema._paths import authoring_path
+from netdata.schema._positions import locate
 from netdata.schema._wire import decode_rfc7951
 
 FORMS = ("auto", "wire", "authoring")
@@ -116,7 +117,24 @@ def validate(
             loaded.append((str(file), read_document(Path(file))))
         except DocumentError as exc:
             loaded.append((str(file), exc))
-    return validate_documents(loaded, build=build, form=form, leafrefs=leafrefs, jobs=jobs, cue=cue)
+    results = validate_documents(
+        loaded, build=build, form=form, leafrefs=leafrefs, jobs=jobs, cue=cue
+    )
+    return [_with_positions(r) if r.errors and r.form != "unknown" else r for r in results]
+
+
+def _with_positions(result: FileResult) -> FileResult:
+    """Add ``file:line:column`` to each error of a document that was read and parsed."""
+    try:
+        text = Path(result.file).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return result
+    found = locate(text, [e.path for e in result.errors])
+    errors = tuple(
+        ValidationError(e.path, e.message, f"{result.file}:{at[0]}:{at[1]}" if at else None)
+        for e, at in zip(result.errors, found, strict=True)
+    )
+    return FileResult(result.file, result.valid, result.form, errors)
 
 
 def validate_documents(

@@ -56,6 +56,27 @@ def test_json_output_one_object_per_file(
     [error] = report[0]["errors"]
     assert set(error) == {"path", "message", "position"}
     assert error["path"] == "/interfaces/interface[name=Ethernet1]/config/mtu"
+    lines = Path(files[0]).read_text().splitlines()
+    line = next(i for i, text in enumerate(lines, 1) if '"mtu": 70000' in text)
+    column = lines[line - 1].index('"mtu"') + 1
+    assert error["position"] == f"{files[0]}:{line}:{column}"
+
+
+def test_positions_in_yaml_authoring_documents(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], build: SchemaBuild
+) -> None:
+    text = (HERE / "data" / "authoring-leaf.yaml").read_text()
+    bad = tmp_path / "leaf.yaml"
+    bad.write_text(text.replace("prefix-length: 31", "prefix-length: 33"))
+    status, out, _ = run(
+        ["validate", "--json", "--cache-dir", str(build.directory.parent), str(bad)], capsys
+    )
+    [result] = json.loads(out)
+    assert status == 1
+    [error] = result["errors"]
+    assert error["path"].endswith("/address[ip=10.0.0.1]/config/prefix-length")
+    line = text.splitlines().index("                      prefix-length: 31") + 1
+    assert error["position"] == f"{bad}:{line}:23"
 
 
 @pytest.mark.parametrize(
