@@ -30,8 +30,9 @@ from netdata.schema._positions import locate
 from netdata.schema._wire import decode_rfc7951
 
 FORMS = ("auto", "wire", "authoring")
-SHARD_SIZE = 50
-"""Documents per cue run: cue's time grows faster than linearly with input size."""
+SHARD_BYTES = 1_500_000
+"""JSON bytes per cue run (about 50 large leaf configs): cue's time grows faster
+than linearly with its input, and each run costs about 0.1 s to start."""
 _DOCS = "docs"
 _DISJUNCTION = re.compile(r"^\d+ errors in empty disjunction:?$")
 
@@ -167,8 +168,8 @@ def validate_documents(
                 ValidationError(p.path, p.message) for p in post_check(schema, tree, leafrefs)
             ]
 
-    trees, owners = _units(docs, pending)
-    for unit, errors in _run_cue(build, trees, cue or Cue(), jobs, post_checks).items():
+    trees, owners, sizes = _units(docs, pending, schema)
+    for unit, errors in _run_cue(build, trees, sizes, cue or Cue(), jobs, post_checks).items():
         for index in owners[unit]:
             docs[index].errors += errors
     for index, errors in checked.items():
@@ -192,34 +193,67 @@ def _prepare(name: str, data: Any, form: str, schema: Schema) -> _Doc:
     return doc
 
 
-def _units(docs: list[_Doc], pending: list[int]) -> tuple[list[dict[str, Any]], list[list[int]]]:
-    """Split documents into top-level subtrees, each distinct one once.
+def _units(
+    docs: list[_Doc], pending: list[int], schema: Schema
+) -> tuple[list[dict[str, Any]], list[list[int]], list[int]]:
+    """Split documents into pieces that ``#Root`` checks independently; each distinct once.
 
-    ``#Root`` has no constraint across top-level nodes (cross-tree leafrefs are
-    post-checks), so a subtree shared by many documents (group data such as
-    ``system`` or ``acl``) needs to be vetted only once. Returns the distinct
-    one-member trees and, for each, the documents that hold it.
+    ``#Root`` has no constraint across top-level nodes, nor across the entries
+    of a list (cross-tree leafrefs are post-checks), so a top-level subtree,
+    or an entry of a list that is all its top-level container holds (such as
+    ``interfaces/interface``), that is shared by many documents needs to be
+    vetted only once. Returns the distinct pieces (trees with the same paths
+    as in the document), for each the documents that hold it, and its size.
     """
     index_of: dict[str, int] = {}
     trees: list[dict[str, Any]] = []
     owners: list[list[int]] = []
+    sizes: list[int] = []
     for index in pending:
         tree = docs[index].tree
         assert tree is not None
         for name, subtree in tree.items():
-            key = json.dumps([name, subtree], default=str)
-            unit = index_of.get(key)
-            if unit is None:
-                unit = index_of[key] = len(trees)
-                trees.append({name: subtree})
-                owners.append([])
-            owners[unit].append(index)
-    return trees, owners
+            for piece in _pieces(schema.root.children.get(name), name, subtree):
+                key = json.dumps(piece, default=str)
+                unit = index_of.get(key)
+                if unit is None:
+                    unit = index_of[key] = len(trees)
+                    trees.append(piece)
+                    owners.append([])
+                    sizes.append(len(key))
+                owners[unit].append(index)
+    return trees, owners, sizes
+
+
+def _pieces(node: Node | None, name: str, subtree: Any) -> list[dict[str, Any]]:
+    """One piece per list entry if the top-level container holds only keyed lists."""
+    if node is None or node.kind != "container" or not isinstance(subtree, dict) or not subtree:
+        return [{name: subtree}]
+    lists = {k: node.children.get(k) for k in subtree}
+    if not all(c is not None and c.kind == "list" and c.keys for c in lists.values()):
+        return [{name: subtree}]
+    out: list[dict[str, Any]] = []
+    for list_name, child in lists.items():
+        assert child is not None
+        for path, entry in _leaves(subtree[list_name], len(child.keys)):
+            nested: Any = entry
+            for key in reversed(path):
+                nested = {key: nested}
+            out.append({name: {list_name: nested}})
+    return out or [{name: subtree}]
+
+
+def _leaves(level: Any, depth: int) -> list[tuple[list[str], Any]]:
+    """The entries of a map keyed ``depth`` levels deep, with their key paths."""
+    if depth == 0 or not isinstance(level, dict) or not level:
+        return [([], level)]
+    return [([k, *path], v) for k, sub in level.items() for path, v in _leaves(sub, depth - 1)]
 
 
 def _run_cue(
     build: SchemaBuild,
     trees: list[dict[str, Any]],
+    sizes: list[int],
     cue: Cue,
     jobs: int,
     meanwhile: Callable[[], None],
@@ -232,8 +266,7 @@ def _run_cue(
     first pass runs. Returns the errors by tree index.
     """
     found: dict[int, list[ValidationError]] = {}
-    pending = list(range(len(trees)))
-    shards = [pending[i : i + SHARD_SIZE] for i in range(0, len(pending), SHARD_SIZE)]
+    shards = _shards(list(range(len(trees))), sizes)
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         futures = [pool.submit(_vet, build, trees, s, cue) for s in shards]
         meanwhile()
@@ -245,9 +278,22 @@ def _run_cue(
                     found.setdefault(unit, []).extend(errors)
                 if problems:
                     retry += [i for i in shard if i not in problems]
-            shards = [retry[i : i + SHARD_SIZE] for i in range(0, len(retry), SHARD_SIZE)]
+            shards = _shards(retry, sizes)
             futures = [pool.submit(_vet, build, trees, s, cue) for s in shards]
     return found
+
+
+def _shards(units: list[int], sizes: list[int]) -> list[list[int]]:
+    """Consecutive groups of about :data:`SHARD_BYTES` of JSON each."""
+    shards: list[list[int]] = []
+    total = SHARD_BYTES
+    for unit in units:
+        if total >= SHARD_BYTES:
+            shards.append([])
+            total = 0
+        shards[-1].append(unit)
+        total += sizes[unit]
+    return shards
 
 
 def _vet(
