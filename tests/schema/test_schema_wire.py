@@ -109,3 +109,25 @@ def test_authoring_defects_agree_with_libyang(
         return  # not encodable (unknown node) / the encoder fills the key itself
     verdict, _message = oracle.check_doc(encode_rfc7951(copy.deepcopy(doc), build.schema))
     assert verdict is False
+
+
+def test_shared_pieces_report_to_every_document(build: SchemaBuild) -> None:
+    """Identical pieces are vetted once; each document still gets its own errors."""
+    bad = json.loads((PUBLIC / "p016-mtu-out-of-range.json").read_text())
+    good = json.loads((PUBLIC / "p001-interfaces-ethernet-loopback.json").read_text())
+    mixed = copy.deepcopy(good)
+    entry = copy.deepcopy(bad["openconfig-interfaces:interfaces"]["interface"][0])
+    entry["name"] = entry["config"]["name"] = "Ethernet9"
+    mixed["openconfig-interfaces:interfaces"]["interface"].append(entry)
+    results = validate_documents(
+        [("bad1", bad), ("good", good), ("bad2", copy.deepcopy(bad)), ("mixed", mixed)],
+        build=build,
+    )
+    assert [r.valid for r in results] == [False, True, False, False]
+    mtu = "/interfaces/interface[name={}]/config/mtu"
+    expected = {"bad1": "Ethernet1", "bad2": "Ethernet1", "mixed": "Ethernet9"}
+    for result in results:
+        if result.file not in expected:
+            continue
+        name = expected[result.file]
+        assert [e.path for e in result.errors] == [mtu.format(name)], result
