@@ -158,6 +158,8 @@ class _Emitter:
 
     # -- types --------------------------------------------------------------
     def type_expr(self, t: TypeInfo) -> str:
+        if t.base in INT_BOUNDS:  # cue's predeclared int8 … uint64
+            return " & ".join([t.base, *self.ranges(t)])
         handler: Callable[[TypeInfo], str] = getattr(
             self, "t_" + t.base.replace("-", "_"), self.t_string
         )
@@ -184,7 +186,7 @@ class _Emitter:
         return " | ".join(f"({self.type_expr(m)})" for m in t.members)
 
     def t_decimal64(self, t: TypeInfo) -> str:
-        return " & ".join(["number", *self.ranges(t, None)])
+        return " & ".join(["number", *self.ranges(t)])
 
     def t_string(self, t: TypeInfo) -> str:
         parts = ["string"]
@@ -195,7 +197,7 @@ class _Emitter:
                 parts.append(("!~" if pattern.invert else "=~") + json.dumps(pattern.regex))
         return " & ".join(parts)
 
-    def ranges(self, t: TypeInfo, bounds: tuple[int, int] | None) -> list[str]:
+    def ranges(self, t: TypeInfo) -> list[str]:
         out = []
         for alternatives in t.ranges:
             terms = []
@@ -250,15 +252,3 @@ def _is_int(value: str) -> bool:
     except ValueError:
         return False
     return True
-
-
-def _int_type(t: TypeInfo) -> str:
-    return t.base
-
-
-for _base in INT_BOUNDS:
-
-    def _handler(self: _Emitter, t: TypeInfo, _b: str = _base) -> str:
-        return " & ".join([_b, *self.ranges(t, INT_BOUNDS[_b])])
-
-    setattr(_Emitter, "t_" + _base, _handler)

@@ -84,11 +84,6 @@ class Node:
     memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     """Derived facts computed once per node by the checkers (not serialised)."""
 
-    def child_by_qname(self, module: str, name: str) -> Node | None:
-        """The child with local ``name`` whose module is ``module``."""
-        node = self.children.get(name)
-        return node if node is not None and node.module == module else None
-
 
 @dataclass
 class Schema:

@@ -47,7 +47,6 @@ def oracle(models: Path) -> Any:
     path = CONFORMANCE / "oracle.py"
     if not path.is_file():
         pytest.fail(f"conformance oracle not found at {path}", pytrace=False)
-    os.environ.setdefault("OPENCONFIG_MODELS", str(models))
     spec = importlib.util.spec_from_file_location("netdata_test_oracle", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
