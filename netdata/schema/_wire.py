@@ -64,13 +64,15 @@ def decode_value(t: TypeInfo, value: Any, module: str) -> Any:
                 f"{base} must be a JSON string (RFC 7951), got {_json_kind(value)} {_show(value)}"
             )
         try:
-            number = Decimal(value.strip()) if value.strip() == value else Decimal("x")
+            number = Decimal(value.strip())  # libyang, too, ignores surrounding spaces
         except InvalidOperation:
             raise _Mismatch(f"{_show(value)} is not a valid {base} value") from None
         if base != "decimal64":
-            if number != number.to_integral_value() or "." in value or "e" in value.lower():
+            if not number.is_finite() or "." in value or "e" in value.lower():
                 raise _Mismatch(f"{_show(value)} is not a valid {base} value")
             return int(number)
+        if not number.is_finite():
+            raise _Mismatch(f"{_show(value)} is not a valid {base} value")
         return int(number) if number == number.to_integral_value() else float(number)
     if base == "boolean":
         if isinstance(value, bool):
