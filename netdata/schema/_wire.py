@@ -57,7 +57,9 @@ def decode_value(t: TypeInfo, value: Any, module: str) -> Any:
     if base in INT_BOUNDS and base not in WIDE_NUMBERS:
         if isinstance(value, int) and not isinstance(value, bool):
             return value
-        raise _Mismatch(f"{base} must be a JSON number, got {_json_kind(value)} {_show(value)}")
+        raise _Mismatch(
+            f"{base} must be an integer JSON number, got {_json_kind(value)} {_show(value)}"
+        )
     if base in WIDE_NUMBERS:
         if not isinstance(value, str):
             raise _Mismatch(
@@ -227,7 +229,7 @@ class _Decoder:
             if keys[-1] in slot:
                 self.problem(entry_path, f"duplicate list entry (key {', '.join(keys)})")
                 continue
-            slot[keys[-1]] = entry
+            slot[keys[-1]] = _without_keys(entry, node.keys, fills)
         return out
 
     def check_key_fill(
@@ -250,6 +252,23 @@ class _Decoder:
                 f"{container}/{target} {_show(referred)} differs from the list key "
                 f"{key} {_show(entry[key])}",
             )
+
+
+def _without_keys(
+    entry: dict[str, Any], keys: list[str], fills: dict[str, tuple[str, str]]
+) -> dict[str, Any]:
+    """The entry as the authoring form writes it: key leaves, and the ``config/<key>``
+    leaves equal to them, are implied by the map key (the schema fills them)."""
+    out = {k: v for k, v in entry.items() if k not in keys}
+    for key, (container, target) in fills.items():
+        holder = out.get(container)
+        if isinstance(holder, dict) and holder.get(target) == entry[key]:
+            rest = {k: v for k, v in holder.items() if k != target}
+            if rest:
+                out[container] = rest
+            else:
+                del out[container]
+    return out
 
 
 def _has_member(node: Node, item: dict[str, Any], name: str) -> bool:
