@@ -41,7 +41,8 @@ def _walk(evaluator: Evaluator, cursor: Cursor) -> Iterator[Cursor]:
     if cursor.node.kind == "list":
         virtual += [c for c, _ in key_fill(cursor.node).values() if c not in cursor.value]
     for name in names + virtual:
-        if name not in cursor.node.children:
+        schema_node = cursor.node.children.get(name)
+        if schema_node is None or not _relevant(schema_node):
             continue
         for child in evaluator.children(cursor, name):
             yield child
@@ -76,6 +77,20 @@ def post_check(schema: Schema, tree: dict[str, Any], leafrefs: bool = True) -> l
             if problem is not None:
                 problems.append(problem)
     return problems
+
+
+def _relevant(node: Node) -> bool:
+    """Whether ``node`` or a descendant has a ``when``, a leafref or a guarded container."""
+    cached: bool | None = node.memo.get("relevant")
+    if cached is None:
+        cached = (
+            bool(node.whens)
+            or (node.type is not None and node.type.leafref is not None)
+            or bool(_guarded(node))
+            or any(_relevant(c) for c in node.children.values())
+        )
+        node.memo["relevant"] = cached
+    return cached
 
 
 def _mandatory_leaves(node: Node, path: str) -> list[str]:
