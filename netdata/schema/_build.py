@@ -119,20 +119,27 @@ def build_schema(
         "schema.json": json.dumps(emit_jsonschema(schema), indent=1),
         "coverage.json": json.dumps(coverage_report(schema), indent=1),
     }
-    _write_atomically(target, outputs)
+    _write_atomically(target, outputs, replace=force)
     return SchemaBuild(target, checksum, names)
 
 
-def _write_atomically(target: Path, outputs: dict[str, str]) -> None:
+def _write_atomically(target: Path, outputs: dict[str, str], replace: bool) -> None:
+    """Write into a private folder, then rename it into place.
+
+    If another process finished the same build first, its folder is kept
+    (unless ``replace``), so readers never see a half-written build.
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
     try:
         for name, text in outputs.items():
             (staging / name).write_text(text, encoding="utf-8")
-        if target.exists():
+        if target.exists() and (replace or not all((target / f).is_file() for f in outputs)):
             shutil.rmtree(target)
-        staging.rename(target)
-    except OSError:
-        shutil.rmtree(staging, ignore_errors=True)
+        if not target.exists():
+            staging.rename(target)
+    except OSError as exc:
         if not all((target / f).is_file() for f in outputs):
-            raise
+            raise SchemaError(f"cannot write the schema build to {target}: {exc}") from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)

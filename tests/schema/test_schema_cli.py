@@ -190,3 +190,22 @@ def test_models_fetch_error_names_the_url(
     status, _, err = run(["models", "fetch", "--dest", str(tmp_path / "m"), "--url", url], capsys)
     assert status == 2 and url in err and "Traceback" not in err
     assert not (tmp_path / "m").exists()
+
+
+def test_missing_cue_is_a_setup_error(
+    capsys: pytest.CaptureFixture[str],
+    build: SchemaBuild,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    monkeypatch.setenv("NETDATA_CUE", str(tmp_path / "no-cue"))
+    status, _, err = run(
+        [
+            "validate",
+            "--cache-dir",
+            str(build.directory.parent),
+            str(PUBLIC / "p001-interfaces-ethernet-loopback.json"),
+        ],
+        capsys,
+    )
+    assert status == 2 and "NETDATA_CUE" in err and "Traceback" not in err
