@@ -131,3 +131,10 @@ def test_shared_pieces_report_to_every_document(build: SchemaBuild) -> None:
             continue
         name = expected[result.file]
         assert [e.path for e in result.errors] == [mtu.format(name)], result
+
+
+def test_leafref_check_is_a_setting(build: SchemaBuild) -> None:
+    doc = json.loads((PUBLIC / "p032-aggregate-id-missing-lag.json").read_text())
+    [strict] = validate_documents([("p032", doc)], build=build)
+    [lenient] = validate_documents([("p032", doc)], build=build, leafrefs=False)
+    assert not strict.valid and lenient.valid
