@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from pathlib import Path
 
 import pytest
 
 from netdata.cli import main
+from netdata.cue import Cue
 from netdata.schema import SchemaBuild
 
 PUBLIC = Path(__file__).resolve().parents[3] / "shared" / "conformance" / "public"
@@ -209,3 +211,16 @@ def test_missing_cue_is_a_setup_error(
         capsys,
     )
     assert status == 2 and "NETDATA_CUE" in err and "Traceback" not in err
+
+
+def test_cue_cmd_task_from_the_docs(
+    tmp_path: Path, build: SchemaBuild, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "schema.md").read_text()
+    snippet = docs.split("```cue\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "validate_tool.cue").write_text(snippet)
+    bad = PUBLIC / "p016-mtu-out-of-range.json"
+    monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}:{os.environ['PATH']}")
+    out = Cue(workdir=tmp_path).run("cmd", ["-t", f"files={bad}", "validate"], timeout=120).stdout
+    [result] = json.loads(out)
+    assert result["file"] == str(bad) and result["valid"] is False
