@@ -22,10 +22,12 @@ import json
 import os
 import secrets
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -89,6 +91,13 @@ def ensure_venv() -> Path:
     return server
 
 
+def _exit_on_sigterm() -> None:
+    """Turn SIGTERM (CI timeouts, ``kill``) into SystemExit so ``stop()`` still runs."""
+    if (threading.current_thread() is threading.main_thread()
+            and signal.getsignal(signal.SIGTERM) is signal.SIG_DFL):
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+
+
 def migrated_dump_path(pg_bin: Path) -> Path:
     """Where the freshly migrated database is cached (by Nautobot and PostgreSQL version)."""
     return cache_dir() / f"migrated-nautobot{NAUTOBOT_VERSION}-pg{pg_bin.parent.name}.dump"
@@ -115,6 +124,7 @@ class NautobotServer:
 
     # -- lifecycle ---------------------------------------------------------
     def start(self) -> NautobotServer:
+        _exit_on_sigterm()
         try:
             server = ensure_venv()
             self._start_postgres()
@@ -253,7 +263,8 @@ class NautobotServer:
     def _start_nautobot(self, server: Path, env: dict[str, str]) -> None:
         self._spawn([str(server), "--config", str(self._config()), "start",
                      "--http", f"127.0.0.1:{self.http_port}", "--processes", "2",
-                     "--threads", "2", "--master", "--die-on-term", "--disable-logging"],
+                     "--threads", "2", "--master", "--die-on-term", "--disable-logging",
+                     "--http-timeout", "900"],
                     "nautobot.log", env)
         deadline = time.monotonic() + 180
         while time.monotonic() < deadline:
