@@ -10,7 +10,7 @@ from typing import Any
 
 from netdata._exceptions import SetupError
 from netdata.schema._build import build_schema
-from netdata.schema._fetch import archive_url, fetch_models
+from netdata.schema._fetch import archive_url, fetch_models, install_models
 from netdata.schema._manifest import load_manifest
 from netdata.schema._validate import FORMS, validate
 
@@ -59,6 +59,12 @@ def register(subparsers: Any) -> None:
     fetch = model_actions.add_parser("fetch", help="download the pinned OpenConfig tag")
     fetch.add_argument("--dest", metavar="DIR", help="target folder (default: the cache)")
     fetch.add_argument("--url", help=argparse.SUPPRESS)
+    fetch.add_argument(
+        "--from",
+        dest="source",
+        metavar="DIR",
+        help="copy from a local checkout of the pinned tag instead of downloading",
+    )
     fetch.set_defaults(func=_fetch)
 
 
@@ -112,12 +118,17 @@ def _validate(args: argparse.Namespace) -> int:
                 continue
             print(f"{result.file}: invalid")
             for err in result.errors:
-                print(f"  {err.path}: {err.message}")
+                where = f" ({err.position})" if err.position else ""
+                print(f"  {err.path}: {err.message}{where}")
     return EXIT_OK if all(r.valid for r in results) else EXIT_INVALID
 
 
 def _fetch(args: argparse.Namespace) -> int:
     manifest = load_manifest()
+    dest = Path(args.dest) if args.dest else None
+    if args.source:
+        print(install_models(manifest, Path(args.source), dest))
+        return EXIT_OK
     print(f"fetching {args.url or archive_url(manifest)} ...", file=sys.stderr)
-    print(fetch_models(manifest, Path(args.dest) if args.dest else None, args.url))
+    print(fetch_models(manifest, dest, args.url))
     return EXIT_OK

@@ -1,4 +1,8 @@
-"""``netdata models fetch``: download the pinned OpenConfig tag (stdlib urllib + tarfile)."""
+"""``netdata models fetch``: get the pinned OpenConfig models into the cache.
+
+From the internet (the tag's archive, stdlib urllib + tarfile) or from a local
+copy of the same tag (``--from DIR``, for machines without internet).
+"""
 
 from __future__ import annotations
 
@@ -49,11 +53,26 @@ def fetch_models(manifest: Manifest, dest: Path | None = None, url: str | None =
         tops = [p for p in unpacked.iterdir() if p.is_dir()]
         if len(tops) != 1:
             raise SetupError(f"{source}: unexpected archive layout")
+        return install_models(manifest, tops[0], target, source_name=source)
+
+
+def install_models(
+    manifest: Manifest, source: Path, dest: Path | None = None, *, source_name: str | None = None
+) -> Path:
+    """Copy the manifest's model folders from a checkout of the tag at ``source``.
+
+    ``dest`` defaults to the cache folder that :func:`find_models` falls back to;
+    an existing copy there is replaced only once the new one is complete.
+    """
+    target = dest or fetched_models_dir(manifest)
+    shown = source_name or str(source)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=target.parent, prefix=".install-") as tmp:
         staged = Path(tmp) / "models"
         for folder in manifest.paths:
-            found = tops[0] / folder
+            found = source / folder
             if not found.is_dir():
-                raise SetupError(f"{source}: the archive has no folder {folder!r}")
+                raise SetupError(f"{shown}: has no folder {folder!r} of {manifest.repository}")
             shutil.copytree(found, staged / folder)
         if target.exists():
             shutil.rmtree(target)

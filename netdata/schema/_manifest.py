@@ -9,7 +9,8 @@ from pathlib import Path
 
 from netdata._exceptions import SetupError
 
-DEFAULT_MANIFEST = Path(__file__).resolve().parents[2] / "models" / "openconfig.toml"
+# A link to models/openconfig.toml, so that built wheels carry the manifest too.
+DEFAULT_MANIFEST = Path(__file__).parent / "openconfig.toml"
 YANG_PATH_ENV = "NETDATA_YANG_PATH"
 
 
@@ -25,7 +26,7 @@ class Manifest:
 
 
 def load_manifest(path: Path | None = None) -> Manifest:
-    """Read the manifest (default: ``models/openconfig.toml`` of this checkout)."""
+    """Read the manifest (default: ``models/openconfig.toml``, shipped in the package)."""
     path = path or DEFAULT_MANIFEST
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))

@@ -194,6 +194,21 @@ def test_models_fetch_error_names_the_url(
     assert not (tmp_path / "m").exists()
 
 
+def test_models_fetch_from_a_local_checkout(
+    capsys: pytest.CaptureFixture[str], models: Path, tmp_path: Path
+) -> None:
+    dest = tmp_path / "m"
+    status, out, _ = run(["models", "fetch", "--from", str(models), "--dest", str(dest)], capsys)
+    assert status == 0 and out.strip() == str(dest)
+    names = {p.name for p in (dest / "release" / "models").rglob("*.yang")}
+    assert names == {p.name for p in (models / "release" / "models").rglob("*.yang")}
+    assert "openconfig-interfaces.yang" in names
+
+    status, _, err = run(["models", "fetch", "--from", str(tmp_path), "--dest", str(dest)], capsys)
+    assert status == 2 and "has no folder 'release/models'" in err
+    assert "openconfig-interfaces.yang" in {p.name for p in dest.rglob("*.yang")}
+
+
 def test_missing_cue_is_a_setup_error(
     capsys: pytest.CaptureFixture[str],
     build: SchemaBuild,
