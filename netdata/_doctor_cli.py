@@ -1,4 +1,4 @@
-"""`netdata doctor`: check the tools netdata needs and say how to fix what is missing."""
+"""`netdata doctor`: check the tools and models netdata needs and say how to fix what is missing."""
 
 from __future__ import annotations
 
@@ -6,11 +6,12 @@ import argparse
 from typing import Any
 
 from netdata.cue import find_cue
+from netdata.schema._manifest import find_models, load_manifest
 
 
 def register(subparsers: Any) -> None:
     parser: argparse.ArgumentParser = subparsers.add_parser(
-        "doctor", help="check that the tools netdata needs are installed"
+        "doctor", help="check that the tools and models netdata needs are installed"
     )
     parser.set_defaults(func=_run)
 
@@ -18,4 +19,6 @@ def register(subparsers: Any) -> None:
 def _run(args: argparse.Namespace) -> int:
     cue = find_cue()
     print(f"cue: {cue.path} ({cue.version_text})")
+    manifest = load_manifest()
+    print(f"models: {find_models(None, manifest)} (pinned: {manifest.repository} {manifest.tag})")
     return 0

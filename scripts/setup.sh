@@ -59,6 +59,20 @@ install_cue() {
   GOBIN="$venv/bin" go install "cuelang.org/go/cmd/cue@$CUE_VERSION"
 }
 
+# The pinned YANG models, for `netdata demo` and `netdata validate` without
+# --models: a checkout of the tag beside this repository (../shared/yang/openconfig)
+# is copied into the cache; otherwise the tag is downloaded.
+install_models() {
+  local local_copy="$repo/../shared/yang/openconfig"
+  if [ -d "$local_copy" ]; then
+    say "installing the YANG models from $local_copy"
+    "$venv/bin/netdata" models fetch --from "$local_copy" >/dev/null
+  elif ! "$venv/bin/netdata" models fetch >/dev/null; then
+    say "could not fetch the YANG models: set NETDATA_YANG_PATH to a checkout of" \
+        "openconfig/public v5.9.0, or run '$venv/bin/netdata models fetch' later" >&2
+  fi
+}
+
 if $with_tests; then install_debian_packages "${TEST_DEBIAN_PACKAGES[@]}"; fi
 [ -x "$venv/bin/python" ] || { say "creating $venv"; python3 -m venv "$venv"; }
 extras=""
@@ -67,4 +81,5 @@ say "installing netdata-pipeline$extras into $venv"
 "$venv/bin/python" -m pip install -q --upgrade pip
 "$venv/bin/python" -m pip install -q -e "$repo$extras"
 install_cue
+install_models
 say "done: run $venv/bin/netdata doctor"

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -23,25 +25,47 @@ def _netdata(*args: str, env: dict[str, str] | None = None) -> subprocess.Comple
     )
 
 
-def test_demo_builds_the_embedded_fleet(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["demo"]) == 0
-    devices = json.loads(capsys.readouterr().out)
+def test_demo_builds_validates_and_encodes_the_embedded_fleet(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    models: Path,
+    oracle: Any,
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    assert main(["demo", "--models", str(models)]) == 0
+    captured = capsys.readouterr()
+    assert captured.err.splitlines() == ["leaf1: valid", "spine1: valid"]
+    devices = json.loads(captured.out)
     assert sorted(devices) == ["leaf1", "spine1"]
-    spine_ports = devices["spine1"]["interfaces"]["interface"]
-    assert spine_ports["Ethernet1"]["config"] == {
+    spine_ports = devices["spine1"]["openconfig-interfaces:interfaces"]["interface"]
+    assert spine_ports[0]["config"] == {
         "name": "Ethernet1",
         "type": "iana-if-type:ethernetCsmacd",
-        "mtu": 9216,
         "enabled": True,
+        "mtu": 9216,
         "description": "to leaf1",
     }
-    assert spine_ports["Ethernet2"]["config"]["enabled"] is False
+    for name, config in devices.items():
+        assert oracle.check_doc(config) == (True, ""), name
 
 
-def test_doctor_reports_the_cue_binary(capsys: pytest.CaptureFixture[str]) -> None:
+def test_demo_without_models_is_a_setup_error(tmp_path: Path) -> None:
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path), "NETDATA_YANG_PATH": ""}
+    done = _netdata("demo", env=env)
+    assert done.returncode == 2
+    assert "no YANG models" in done.stderr and "netdata models fetch" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_doctor_reports_the_cue_binary_and_models(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, models: Path
+) -> None:
+    monkeypatch.setenv("NETDATA_YANG_PATH", str(models))
     assert main(["doctor"]) == 0
-    out = capsys.readouterr().out
-    assert re.match(r"cue: /\S+/cue \(v0\.(1[7-9]|[2-9]\d)\.\d+\)", out)
+    cue_line, models_line = capsys.readouterr().out.splitlines()
+    assert re.fullmatch(r"cue: /\S+/cue \(v0\.(1[7-9]|[2-9]\d)\.\d+\)", cue_line)
+    assert models_line == f"models: {models} (pinned: https://github.com/openconfig/public v5.9.0)"
 
 
 def test_missing_cue_is_a_setup_error_without_traceback(tmp_path: Path) -> None:

@@ -9,11 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 REPO = Path(__file__).resolve().parents[1]
 NETDATA = Path(sys.executable).parent / "netdata"
-MODELS = Path(os.environ.get("NETDATA_YANG_PATH") or REPO.parent / "shared" / "yang" / "openconfig")
 
 
 def _cue_cmd(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -28,15 +25,13 @@ def _cue_cmd(*args: str, env: dict[str, str] | None = None) -> subprocess.Comple
     )
 
 
-def test_demo_workflow_prints_the_demo_fleet() -> None:
-    done = _cue_cmd("demo")
+def test_demo_workflow_prints_the_demo_fleet(tmp_path: Path, models: Path) -> None:
+    done = _cue_cmd("demo", env={"NETDATA_YANG_PATH": str(models), "XDG_CACHE_HOME": str(tmp_path)})
     assert done.returncode == 0, done.stderr
     assert sorted(json.loads(done.stdout)) == ["leaf1", "spine1"]
 
 
-def test_validate_workflow_fails_on_an_invalid_document(tmp_path: Path) -> None:
-    if not MODELS.is_dir():
-        pytest.fail(f"YANG models not found at {MODELS}: set NETDATA_YANG_PATH", pytrace=False)
+def test_validate_workflow_fails_on_an_invalid_document(tmp_path: Path, models: Path) -> None:
     good = {
         "openconfig-interfaces:interfaces": {
             "interface": [
@@ -48,7 +43,7 @@ def test_validate_workflow_fails_on_an_invalid_document(tmp_path: Path) -> None:
     bad["openconfig-interfaces:interfaces"]["interface"][0]["config"]["mtu"] = 70000
     (tmp_path / "good.json").write_text(json.dumps(good))
     (tmp_path / "bad.json").write_text(json.dumps(bad))
-    env = {"NETDATA_YANG_PATH": str(MODELS), "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    env = {"NETDATA_YANG_PATH": str(models), "XDG_CACHE_HOME": str(tmp_path / "cache")}
 
     valid = _cue_cmd("-t", f"files={tmp_path / 'good.json'}", "validate", env=env)
     assert valid.returncode == 0, valid.stderr

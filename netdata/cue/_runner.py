@@ -57,10 +57,15 @@ class Cue:
         args: Sequence[str | Path] = (),
         *,
         stdin: FileContents | None = None,
+        stdin_format: str | None = None,
         files: Mapping[str, FileContents] | None = None,
         timeout: float | None = None,
     ) -> CueResult:
-        """Run ``cue SUBCOMMAND ARGS... [FILES...]`` and return its output.
+        """Run ``cue SUBCOMMAND ARGS... [FILES...] [FORMAT: -]`` and return its output.
+
+        With ``stdin_format`` (``json``, ``yaml``, ...), ``stdin`` is passed as
+        the last input, ``FORMAT: -``: last, because a cue file-type qualifier
+        applies to every input that follows it.
 
         Raises :class:`CueError` (with parsed diagnostics) on a non-zero exit
         and :class:`CueTimeoutError` when ``timeout`` (default: the runner's)
@@ -69,6 +74,8 @@ class Cue:
         with tempfile.TemporaryDirectory(prefix="netdata-cue-") as tmp:
             file_args = _write_files(Path(tmp), files or {})
             command = [str(self.binary.path), subcommand, *map(str, args), *file_args]
+            if stdin_format is not None:
+                command += [f"{stdin_format}:", "-"]
             data = stdin.encode() if isinstance(stdin, str) else stdin
             limit = self.timeout if timeout is None else timeout
             try:
@@ -119,8 +126,9 @@ class Cue:
         args = [*_common_flags(expression, tags, all_errors), "--out", out, *map(str, inputs)]
         return self.run(
             "export",
-            _with_stdin(args, stdin, stdin_format),
+            args,
             stdin=stdin,
+            stdin_format=stdin_format if stdin is not None else None,
             files=files,
             timeout=timeout,
         ).stdout
@@ -152,7 +160,12 @@ class Cue:
             args += ["-d", schema]
         args += map(str, inputs)
         self.run(
-            "vet", _with_stdin(args, stdin, stdin_format), stdin=stdin, files=files, timeout=timeout
+            "vet",
+            args,
+            stdin=stdin,
+            stdin_format=stdin_format if stdin is not None else None,
+            files=files,
+            timeout=timeout,
         )
 
     def eval(
@@ -195,7 +208,7 @@ class Cue:
         if package:
             args += ["--package", package]
         return self.run(
-            "import", [*args, f"{data_format}:", "-"], stdin=data, timeout=timeout
+            "import", args, stdin=data, stdin_format=data_format, timeout=timeout
         ).stdout
 
     def fmt(self, source: FileContents, *, timeout: float | None = None) -> str:
@@ -214,10 +227,6 @@ def _common_flags(
     for key, value in (tags or {}).items():
         flags += ["--inject", f"{key}={value}"]
     return flags
-
-
-def _with_stdin(args: list[str], stdin: FileContents | None, stdin_format: str) -> list[str]:
-    return [*args, f"{stdin_format}:", "-"] if stdin is not None else args
 
 
 def _write_files(directory: Path, files: Mapping[str, FileContents]) -> list[str]:
@@ -242,7 +251,7 @@ def _show_names(text: str, tmp: str, cwd: Path | None) -> str:
     both the absolute and the relative spelling of the directory are removed.
     """
     relative = os.path.relpath(tmp, cwd if cwd is not None else os.getcwd())
-    return text.replace(tmp + os.sep, "").replace(relative + os.sep, "")
+    return text.replace(relative + os.sep, "").replace(tmp + os.sep, "")
 
 
 def _decode(data: bytes | str | None) -> str:

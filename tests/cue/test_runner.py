@@ -97,6 +97,21 @@ def test_yaml_syntax_error_names_file_and_line(module: Path) -> None:
     assert diagnostic.positions == (Position("hosts.yaml", 2, 0),)
 
 
+def test_stdin_data_with_in_memory_cue_files(tmp_path: Path) -> None:
+    deep = tmp_path / "a" / "b"
+    deep.mkdir(parents=True)
+    transform = "hosts: [string]: mtu: int\ndevices: {for n, h in hosts {(n): mtu: h.mtu + 100}}\n"
+    cue = Cue(workdir=deep)
+    data = json.dumps({"hosts": {"leaf1": {"mtu": 9000}}})
+    assert cue.export_json(expression="devices", stdin=data, files={"t.cue": transform}) == {
+        "leaf1": {"mtu": 9100}
+    }
+    with pytest.raises(CueError) as caught:
+        cue.export(stdin='{"hosts": {"leaf1": {"mtu": "x"}}}', files={"t.cue": transform})
+    diagnostic = _only(caught.value, "conflicting values")
+    assert diagnostic.positions == (Position("t.cue", 1, 23), Position("-", 1, 29))
+
+
 def test_stdin_data_is_validated_with_positions(module: Path) -> None:
     data = json.dumps({"interfaces": {"Ethernet9": {"mtu": "big"}}})
     with pytest.raises(CueError) as caught:

@@ -1,0 +1,41 @@
+"""Fixtures every stage's tests share: the pinned YANG models and the libyang oracle.
+
+The models are NETDATA_YANG_PATH if set, else ``../shared/yang/openconfig``
+beside the checkout; the oracle is ``../shared/conformance/oracle.py``. Both
+are required: a missing one fails the tests that need it, never skips them.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+CONFORMANCE = SHARED / "conformance"
+
+
+@pytest.fixture(scope="session")
+def models() -> Path:
+    """The pinned OpenConfig YANG models."""
+    path = Path(os.environ.get("NETDATA_YANG_PATH") or SHARED / "yang" / "openconfig")
+    if not path.is_dir():
+        pytest.fail(f"YANG models not found at {path}: set NETDATA_YANG_PATH", pytrace=False)
+    return path
+
+
+@pytest.fixture(scope="session")
+def oracle(models: Path) -> Any:
+    """libyang (conformance/oracle.py, imported by path) over the same models."""
+    path = CONFORMANCE / "oracle.py"
+    if not path.is_file():
+        pytest.fail(f"conformance oracle not found at {path}", pytrace=False)
+    spec = importlib.util.spec_from_file_location("netdata_test_oracle", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.Oracle(root=str(models))
