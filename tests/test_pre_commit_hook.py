@@ -1,0 +1,55 @@
+"""The netdata-validate pre-commit hook, installed and run by the real pre-commit."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+PRE_COMMIT = Path(sys.executable).parent / "pre-commit"
+
+
+def _interfaces(mtu: int) -> str:
+    config = {"name": "eth0", "type": "iana-if-type:ethernetCsmacd", "mtu": mtu}
+    document = {
+        "openconfig-interfaces:interfaces": {"interface": [{"name": "eth0", "config": config}]}
+    }
+    return json.dumps(document, indent=1)
+
+
+def test_hook_rejects_an_invalid_document_and_names_it(tmp_path: Path, models: Path) -> None:
+    configs = tmp_path / "configs"
+    configs.mkdir()
+    (configs / "good.json").write_text(_interfaces(9000))
+    (configs / "bad.json").write_text(_interfaces(70000))
+    subprocess.run(["git", "init", "-q"], cwd=configs, check=True)
+    subprocess.run(["git", "add", "."], cwd=configs, check=True)
+    env = {
+        **os.environ,
+        "PRE_COMMIT_HOME": str(tmp_path / "pre-commit"),
+        "NETDATA_YANG_PATH": str(models),
+        "XDG_CACHE_HOME": str(tmp_path / "cache"),
+    }
+
+    def hook(*files: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(PRE_COMMIT), "try-repo", str(REPO), "netdata-validate", "--files", *files],
+            cwd=configs,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+    failed = hook("good.json", "bad.json")
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    assert "bad.json: invalid" in failed.stdout
+    assert "/interfaces/interface[name=eth0]/config/mtu" in failed.stdout
+    assert "(bad.json:" in failed.stdout
+    assert "good.json: valid" in failed.stdout
+
+    passed = hook("good.json")
+    assert passed.returncode == 0, passed.stdout + passed.stderr
