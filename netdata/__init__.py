@@ -1,6 +1,8 @@
 """netdata: source of truth to validated, model-driven OpenConfig configuration over gNMI.
 
-The pipeline API is exported here; each stage lives in its own subpackage.
+The pipeline API is exported here; each stage lives in its own subpackage:
+``netdata.cue`` (the cue runner), ``netdata.inventory``, ``netdata.schema``
+and ``netdata.sim`` (simulated gNMI devices; needs the ``sim`` extra).
 """
 
 from netdata._exceptions import (
@@ -17,6 +19,14 @@ from netdata._exceptions import (
     SetupError,
 )
 from netdata.cue import Cue
+from netdata.inventory import fetch_inventory
+from netdata.schema import (
+    build_schema,
+    decode_rfc7951,
+    encode_rfc7951,
+    validate,
+    validate_documents,
+)
 
 __version__ = "0.1.0"
 
@@ -34,4 +44,10 @@ __all__ = [
     "SchemaError",
     "SetupError",
     "__version__",
+    "build_schema",
+    "decode_rfc7951",
+    "encode_rfc7951",
+    "fetch_inventory",
+    "validate",
+    "validate_documents",
 ]
