@@ -63,8 +63,8 @@ class Cue:
     ) -> CueResult:
         """Run ``cue SUBCOMMAND ARGS... [FILES...] [FORMAT: -]`` and return its output.
 
-        With ``stdin_format`` (``json``, ``yaml``, ...), ``stdin`` is passed as
-        the last input, ``FORMAT: -``: last, because a cue file-type qualifier
+        With ``stdin`` and ``stdin_format`` (``json``, ``yaml``, ...), stdin is
+        passed as the last input, ``FORMAT: -``: last, because a cue file-type qualifier
         applies to every input that follows it.
 
         Raises :class:`CueError` (with parsed diagnostics) on a non-zero exit
@@ -74,7 +74,7 @@ class Cue:
         with tempfile.TemporaryDirectory(prefix="netdata-cue-") as tmp:
             file_args = _write_files(Path(tmp), files or {})
             command = [str(self.binary.path), subcommand, *map(str, args), *file_args]
-            if stdin_format is not None:
+            if stdin is not None and stdin_format is not None:
                 command += [f"{stdin_format}:", "-"]
             data = stdin.encode() if isinstance(stdin, str) else stdin
             limit = self.timeout if timeout is None else timeout
@@ -128,7 +128,7 @@ class Cue:
             "export",
             args,
             stdin=stdin,
-            stdin_format=stdin_format if stdin is not None else None,
+            stdin_format=stdin_format,
             files=files,
             timeout=timeout,
         ).stdout
@@ -163,7 +163,7 @@ class Cue:
             "vet",
             args,
             stdin=stdin,
-            stdin_format=stdin_format if stdin is not None else None,
+            stdin_format=stdin_format,
             files=files,
             timeout=timeout,
         )
