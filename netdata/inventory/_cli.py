@@ -14,6 +14,7 @@ from netdata.inventory._output import dumps, hosts_document, write_host_files
 
 _SOURCES = ["nautobot-graphql", "nautobot-rest", "netbox", "file"]
 
+
 class _RefuseSecret(argparse.Action):
     """``--token VALUE`` is refused without echoing VALUE (argv is visible to every user)."""
 
@@ -40,8 +41,9 @@ def register(subparsers: Any) -> None:
             "NETDATA_NAUTOBOT_URL / NETDATA_NETBOX_URL."
         ),
     )
-    fetch.add_argument("--token", "--password", nargs="?", action=_RefuseSecret,
-                       help=argparse.SUPPRESS)
+    fetch.add_argument(
+        "--token", "--password", nargs="?", action=_RefuseSecret, help=argparse.SUPPRESS
+    )
     fetch.add_argument("--source", choices=_SOURCES, default="nautobot-graphql")
     fetch.add_argument("--url", help="base URL of the server (https://nautobot.example.com)")
     fetch.add_argument("--file", type=Path, help="YAML/JSON inventory file (--source file)")
@@ -53,22 +55,35 @@ def register(subparsers: Any) -> None:
     fetch.add_argument("--retries", type=int, default=3)
     fetch.add_argument("--page-size", type=int, default=500)
     fetch.add_argument("--concurrency", type=int, default=4, help="REST pages in parallel")
-    for flag, help_ in (("role", "device role"), ("location", "location (NetBox: site slug)"),
-                        ("tag", "tag"), ("name", "device name")):
-        fetch.add_argument(f"--{flag}", action="append", default=[], metavar=flag.upper(),
-                           help=f"only devices with this {help_} (repeatable)")
+    for flag, help_ in (
+        ("role", "device role"),
+        ("location", "location (NetBox: site slug)"),
+        ("tag", "tag"),
+        ("name", "device name"),
+    ):
+        fetch.add_argument(
+            f"--{flag}",
+            action="append",
+            default=[],
+            metavar=flag.upper(),
+            help=f"only devices with this {help_} (repeatable)",
+        )
     out = fetch.add_mutually_exclusive_group()
     out.add_argument("-o", "--output-dir", type=Path, help="write one file per device here")
-    out.add_argument("--stdout", action="store_true",
-                     help="print one {hosts: {...}} JSON document (the default)")
-    fetch.add_argument("--format", choices=["yaml", "json"], default="yaml",
-                       help="file format with --output-dir")
-    fetch.add_argument("--prune", action="store_true",
-                       help="remove other *.FORMAT files from --output-dir")
+    out.add_argument(
+        "--stdout", action="store_true", help="print one {hosts: {...}} JSON document (the default)"
+    )
+    fetch.add_argument(
+        "--format", choices=["yaml", "json"], default="yaml", help="file format with --output-dir"
+    )
+    fetch.add_argument(
+        "--prune", action="store_true", help="remove other *.FORMAT files from --output-dir"
+    )
     fetch.set_defaults(func=_fetch)
 
     query = commands.add_parser("default-query", help="print the default Nautobot GraphQL query")
     query.set_defaults(func=_default_query)
+
 
 def _fetch(args: argparse.Namespace) -> int:
     source = open_source(
@@ -85,8 +100,10 @@ def _fetch(args: argparse.Namespace) -> int:
         concurrency=args.concurrency,
     )
     filters = Filters(
-        roles=tuple(args.role), locations=tuple(args.location),
-        tags=tuple(args.tag), names=tuple(args.name),
+        roles=tuple(args.role),
+        locations=tuple(args.location),
+        tags=tuple(args.tag),
+        names=tuple(args.name),
     )
     hosts = fetch_inventory(source, filters)
     if args.output_dir is None:
@@ -96,7 +113,7 @@ def _fetch(args: argparse.Namespace) -> int:
     print(f"wrote {len(written)} host files to {args.output_dir}", file=sys.stderr)
     return 0
 
+
 def _default_query(args: argparse.Namespace) -> int:
     sys.stdout.write(DEFAULT_QUERY)
     return 0
-

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from functools import partial
 from typing import Any
 
 from netdata.inventory._http import Connection, HttpClient
@@ -28,8 +29,11 @@ class NetBoxRESTSource:
         with HttpClient(self._conn) as http:
             devices = http.get_all("/api/dcim/devices/", filters.as_params(_REST_FILTERS))
             ids = [str(d["id"]) for d in devices] if filters else None
-            interfaces = http.get_all_for("/api/dcim/interfaces/", {}, "device_id", ids)
-            addresses = http.get_all_for("/api/ipam/ip-addresses/", {}, "device_id", ids)
+            lists = http.parallel({
+                path: partial(http.get_all_for, path, {}, "device_id", ids)
+                for path in ("/api/dcim/interfaces/", "/api/ipam/ip-addresses/")
+            })
+        interfaces, addresses = lists.values()
         return [normalize_device(d) for d in join_netbox(devices, interfaces, addresses)]
 
 
