@@ -227,6 +227,12 @@ class HttpClient:
                         url=_safe_url(url),
                     ) from exc
             except httpx.TransportError as exc:
+                if "CERTIFICATE_VERIFY_FAILED" in str(exc):  # retrying cannot help
+                    raise InventoryError(
+                        f"{where}: the server's TLS certificate is not trusted ({exc}): "
+                        "give its CA with --ca-bundle (or, knowingly, --insecure)",
+                        url=_safe_url(url),
+                    ) from exc
                 if last:
                     raise InventoryError(
                         f"{where}: {self._redact(str(exc)) or type(exc).__name__} "

@@ -283,3 +283,75 @@ def test_graphql_answer_without_devices(mock_conn: Any) -> None:
     handler = lambda r: httpx.Response(200, json={"data": {"things": []}})  # noqa: E731
     with pytest.raises(InventoryError, match="must select a list of devices as 'devices'"):
         NautobotGraphQLSource(mock_conn(handler)).fetch(Filters())
+
+
+@pytest.fixture(scope="module")
+def tls_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """A real HTTPS server on loopback with a fresh self-signed CA: (url, ca_bundle)."""
+    import datetime
+    import ipaddress
+    import ssl
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "netdata test")])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name)
+        .public_key(key.public_key()).serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(hours=1))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(x509.SubjectAlternativeName(
+            [x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    tmp = tmp_path_factory.mktemp("tls")
+    cert_file, key_file = tmp / "cert.pem", tmp / "key.pem"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                           serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+
+    class Hello(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = b'{"hello": "tls"}'
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Hello)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert_file, key_file)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"https://127.0.0.1:{server.server_address[1]}", str(cert_file)
+    server.shutdown()
+    server.server_close()
+
+
+def test_tls_is_verified_by_default(tls_server: tuple[str, str]) -> None:
+    url, _ = tls_server
+    sleeps: list[float] = []
+    with pytest.raises(InventoryError, match=r"certificate is not trusted.*--ca-bundle"), \
+            HttpClient(Connection(url=url, retries=3), sleep=sleeps.append) as http:
+        http.get_json(http.url("/x"))
+    assert sleeps == []  # not retried: retrying cannot fix trust
+
+
+def test_ca_bundle_and_insecure(tls_server: tuple[str, str]) -> None:
+    url, ca = tls_server
+    with HttpClient(Connection(url=url, ca_bundle=ca)) as http:
+        assert http.get_json(http.url("/x")) == {"hello": "tls"}
+    with HttpClient(Connection(url=url, verify=False)) as http:
+        assert http.get_json(http.url("/x")) == {"hello": "tls"}
