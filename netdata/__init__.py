@@ -19,7 +19,7 @@ from netdata._exceptions import (
     SetupError,
 )
 from netdata.cue import Cue
-from netdata.inventory import fetch_inventory
+from netdata.inventory import Filters, fetch_inventory, open_source, write_host_files
 from netdata.schema import (
     build_schema,
     decode_rfc7951,
@@ -38,6 +38,7 @@ __all__ = [
     "CueTimeoutError",
     "CueVersionError",
     "DocumentError",
+    "Filters",
     "InventoryError",
     "NetdataError",
     "PushError",
@@ -48,6 +49,8 @@ __all__ = [
     "decode_rfc7951",
     "encode_rfc7951",
     "fetch_inventory",
+    "open_source",
     "validate",
     "validate_documents",
+    "write_host_files",
 ]
