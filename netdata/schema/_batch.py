@@ -1,10 +1,22 @@
 """Vetting many authoring-form trees against ``#Root`` in few cue runs.
 
-The trees are cut into pieces that ``#Root`` checks independently, each
-distinct piece is vetted once, the pieces go into one JSON input keyed by
-index (``docs: "0": ...``) unified with ``docs: [string]: #Root``, sharded by
-size over parallel cue runs, and cue's error paths are mapped back to data
-paths through the schema metadata.
+``#Root`` has no constraint across top-level nodes, nor across the entries of
+a list (cross-tree leafrefs are post-checks), and within a piece it checks
+each leaf on its own (type, range, pattern, set) besides the structure (closed
+definitions, required fields, map keys). So the trees are cut into pieces (a
+top-level subtree, or an entry of a list that is all its top-level container
+holds, such as ``interfaces/interface``), and pieces with the same **shape**
+(the same leaf paths, list keys included) are vetted together: the first one
+whole, which checks the structure, then only the leaf values that no earlier
+unit of that shape held (plus the required leaves, so the structure stays
+complete). Each distinct value at each path is so checked by cue once, and its
+error goes to every document holding that value there. Units of different
+pieces are merged into one tree per cue document (``docs: "0": ...``, unified
+with ``docs: [string]: #Root``), sharded by size over parallel cue runs. An
+error that is not at a leaf of its unit (a missing required field, say) makes
+every piece of that shape be vetted again whole, so errors stay exact per
+document. cue's error paths are mapped back to data paths through the schema
+metadata.
 """
 
 from __future__ import annotations
@@ -13,6 +25,7 @@ import json
 import re
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from typing import Any
 
 from netdata._exceptions import CueError
@@ -29,6 +42,57 @@ than linearly with its input, and each run costs about 0.1 s to start."""
 _DOCS = "docs"
 _DISJUNCTION = re.compile(r"^\d+ errors in empty disjunction:?$")
 
+Labels = tuple[str, ...]
+Errors = list[tuple[Labels, str | None]]
+"""cue's errors in one unit: label path below the unit, message (None: say nothing)."""
+
+
+@dataclass
+class _Shape:
+    """Pieces with the same leaf paths: distinct values per path, and who holds which."""
+
+    root: Labels
+    paths: list[Labels]
+    required: list[bool]
+    values: list[list[Any]] = field(default_factory=list)
+    seen: list[dict[Any, int]] = field(default_factory=list)
+    members: list[tuple[int, tuple[int, ...]]] = field(default_factory=list)
+    lookup: dict[Labels, int] = field(default_factory=dict)
+
+    def add(self, tree: int, values: list[Any]) -> None:
+        picks = []
+        for position, value in enumerate(values):
+            seen = self.seen[position]
+            key = _value_key(value)
+            pick = seen.get(key)
+            if pick is None:
+                pick = seen[key] = len(self.values[position])
+                self.values[position].append(value)
+            picks.append(pick)
+        self.members.append((tree, tuple(picks)))
+
+    def width(self) -> int:
+        """How many units this shape needs: the most distinct values at one path."""
+        return max((len(v) for v in self.values), default=1)
+
+    def unit(self, k: int) -> dict[int, int]:
+        """Unit ``k``: position -> value index; the first unit is a whole piece."""
+        return {
+            p: (k if k < len(v) else 0)
+            for p, v in enumerate(self.values)
+            if k < len(v) or self.required[p] or k == 0
+        }
+
+    def position(self, labels: Labels) -> int | None:
+        """The leaf position that ``labels`` is at or under."""
+        if not self.lookup:
+            self.lookup = {tuple(map(str, p)): i for i, p in enumerate(self.paths)}
+        for end in range(len(self.root), len(labels) + 1):
+            found = self.lookup.get(labels[:end])
+            if found is not None:
+                return found
+        return None
+
 
 def vet_trees(
     build: SchemaBuild,
@@ -38,60 +102,119 @@ def vet_trees(
     meanwhile: Callable[[], None],
 ) -> dict[int, list[Problem]]:
     """Problems cue finds in each tree (by index); ``meanwhile`` runs during the cue runs."""
-    pieces, owners, sizes = _units(trees, build.schema)
-    found: dict[int, list[Problem]] = {}
-    for unit, problems in _run_cue(build, pieces, sizes, cue, jobs, meanwhile).items():
-        for index in owners[unit]:
-            found.setdefault(index, []).extend(problems)
-    return found
+    shapes = _shapes(trees, build.schema)
+    at_leaves: list[tuple[int, int, int, Labels, str | None]] = []
+    again: set[int] = set()
+    todo = [(s, k) for s, shape in enumerate(shapes) for k in range(shape.width())]
+    while todo:
+        units, parts = _merge(shapes, todo)
+        quiet: list[tuple[int, int]] = []
+        for unit, errors in _run_cue(build, units, cue, jobs, meanwhile).items():
+            failed: set[tuple[int, int]] = set()
+            for labels, message in errors:
+                part, position = _owner(shapes, parts[unit], labels)
+                if part is None:  # not below any piece: vet them all whole
+                    again.update(s for s, _ in parts[unit])
+                    failed.update(parts[unit])
+                    continue
+                failed.add(part)
+                if position is None:
+                    again.add(part[0])
+                    continue
+                pick = shapes[part[0]].unit(part[1])[position]
+                at_leaves.append((part[0], position, pick, labels, message))
+            quiet += [p for p in parts[unit] if p not in failed]
+        # cue reports a missing required field only when its run has no other
+        # error: the units that shared a tree with a failing one are vetted again.
+        todo = [p for p in quiet if p[0] not in again]
+        meanwhile = _nothing
+    per_tree: dict[int, dict[Labels, list[str]]] = {}
+    for shape, position, pick, labels, message in at_leaves:
+        if shape not in again:
+            for tree, picks in shapes[shape].members:
+                if picks[position] == pick:
+                    _note(per_tree, tree, labels, message)
+    if again:  # exact: every distinct piece of these shapes whole
+        pieces, owners = _whole(shapes, sorted(again))
+        for unit, errors in _run_cue(build, pieces, cue, jobs, _nothing).items():
+            for labels, message in errors:
+                for tree in owners[unit]:
+                    _note(per_tree, tree, labels, message)
+    return {
+        tree: [
+            Problem(authoring_path(build.schema.root, labels), " | ".join(m) or _NO_MATCH)
+            for labels, m in grouped.items()
+        ]
+        for tree, grouped in per_tree.items()
+    }
 
 
-def _units(
-    trees: Sequence[dict[str, Any]], schema: Schema
-) -> tuple[list[dict[str, Any]], list[list[int]], list[int]]:
-    """Split documents into pieces that ``#Root`` checks independently; each distinct once.
+_NO_MATCH = "no allowed value matches"
 
-    ``#Root`` has no constraint across top-level nodes, nor across the entries
-    of a list (cross-tree leafrefs are post-checks), so a top-level subtree,
-    or an entry of a list that is all its top-level container holds (such as
-    ``interfaces/interface``), that is shared by many documents needs to be
-    vetted only once. Returns the distinct pieces (trees with the same paths
-    as in the document), for each the documents that hold it, and its size.
-    """
-    index_of: dict[str, int] = {}
-    pieces: list[dict[str, Any]] = []
-    owners: list[list[int]] = []
-    sizes: list[int] = []
+
+def _nothing() -> None:
+    pass
+
+
+def _note(
+    found: dict[int, dict[Labels, list[str]]], tree: int, labels: Labels, message: str | None
+) -> None:
+    messages = found.setdefault(tree, {}).setdefault(labels, [])
+    if message and message not in messages:
+        messages.append(message)
+
+
+def _owner(
+    shapes: list[_Shape], parts: list[tuple[int, int]], labels: Labels
+) -> tuple[tuple[int, int] | None, int | None]:
+    """The part (shape, unit) an error is in, and the leaf position it is at (None: not at one)."""
+    for shape, k in parts:
+        root = shapes[shape].root
+        if labels[: len(root)] == tuple(map(str, root)):
+            position = shapes[shape].position(labels)
+            if position is None or position not in shapes[shape].unit(k):
+                return (shape, k), None
+            return (shape, k), position
+    return None, None
+
+
+def _shapes(trees: Sequence[dict[str, Any]], schema: Schema) -> list[_Shape]:
+    """Cut the trees into pieces and group the pieces by shape."""
+    by_key: dict[tuple[Labels, tuple[Labels, ...]], _Shape] = {}
     for index, tree in enumerate(trees):
         for name, subtree in tree.items():
-            for piece in _pieces(schema.root.children.get(name), name, subtree):
-                key = json.dumps(piece, default=str)
-                unit = index_of.get(key)
-                if unit is None:
-                    unit = index_of[key] = len(pieces)
-                    pieces.append(piece)
-                    owners.append([])
-                    sizes.append(len(key))
-                owners[unit].append(index)
-    return pieces, owners, sizes
+            for root, piece in _pieces(schema.root.children.get(name), name, subtree):
+                leaves: list[tuple[Labels, Any, bool]] = []
+                _flatten(schema.root, piece, (), leaves)
+                paths = tuple(p for p, _, _ in leaves)
+                shape = by_key.get((root, paths))
+                if shape is None:
+                    shape = by_key[(root, paths)] = _Shape(
+                        root, list(paths), [r for _, _, r in leaves]
+                    )
+                    shape.values = [[] for _ in paths]
+                    shape.seen = [{} for _ in paths]
+                shape.add(index, [v for _, v, _ in leaves])
+    return list(by_key.values())
 
 
-def _pieces(node: Node | None, name: str, subtree: Any) -> list[dict[str, Any]]:
+def _pieces(node: Node | None, name: str, subtree: Any) -> list[tuple[Labels, dict[str, Any]]]:
     """One piece per list entry if the top-level container holds only keyed lists."""
+    whole: list[tuple[Labels, dict[str, Any]]] = [((name,), {name: subtree})]
     if node is None or node.kind != "container" or not isinstance(subtree, dict) or not subtree:
-        return [{name: subtree}]
+        return whole
     lists = {k: node.children.get(k) for k in subtree}
     if not all(c is not None and c.kind == "list" and c.keys for c in lists.values()):
-        return [{name: subtree}]
-    out: list[dict[str, Any]] = []
+        return whole
+    out: list[tuple[Labels, dict[str, Any]]] = []
     for list_name, child in lists.items():
         assert child is not None
         for path, entry in _leaves(subtree[list_name], len(child.keys)):
             nested: Any = entry
             for key in reversed(path):
                 nested = {key: nested}
-            out.append({name: {list_name: nested}})
-    return out or [{name: subtree}]
+            out.append(((name, list_name, *path), {name: {list_name: nested}}))
+    return out or whole
 
 
 def _leaves(level: Any, depth: int) -> list[tuple[list[str], Any]]:
@@ -101,14 +224,116 @@ def _leaves(level: Any, depth: int) -> list[tuple[list[str], Any]]:
     return [([k, *path], v) for k, sub in level.items() for path, v in _leaves(sub, depth - 1)]
 
 
+def _flatten(
+    node: Node | None, value: Any, path: Labels, out: list[tuple[Labels, Any, bool]]
+) -> None:
+    """The leaves of ``value`` (values that are not a non-empty mapping of schema nodes)."""
+    if node is not None and isinstance(value, dict) and value:
+        if node.kind in ("container", "root"):
+            for name, child in value.items():
+                _flatten(node.children.get(name), child, (*path, name), out)
+            return
+        if node.kind == "list" and node.keys:
+            _entries(node, value, path, len(node.keys), out)
+            return
+    required = (
+        node is not None
+        and node.kind == "leaf"
+        and node.mandatory
+        and not node.whens
+        and not node.in_choice
+    )
+    out.append((path, value, required))
+
+
+def _entries(
+    node: Node, level: Any, path: Labels, depth: int, out: list[tuple[Labels, Any, bool]]
+) -> None:
+    if depth == 0 and isinstance(level, dict) and level:
+        for name, child in level.items():
+            _flatten(node.children.get(name), child, (*path, name), out)
+    elif depth == 0 or not isinstance(level, dict) or not level:
+        out.append((path, level, False))
+    else:
+        for key, sub in level.items():
+            _entries(node, sub, (*path, key), depth - 1, out)
+
+
+def _value_key(value: Any) -> Any:
+    """A hashable stand-in that tells ``1``, ``1.0`` and ``True`` apart."""
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, default=str)
+    try:
+        hash(value)
+    except TypeError:
+        return repr(value)
+    return (type(value), value)
+
+
+def _merge(
+    shapes: list[_Shape], todo: list[tuple[int, int]]
+) -> tuple[list[dict[str, Any]], list[list[tuple[int, int]]]]:
+    """Trees to vet, each holding units of several pieces, and which (shape, unit) each holds.
+
+    Units of pieces at the same root go into different trees; a root that is a
+    prefix of another one (an empty list next to its entries) gets trees of its own.
+    """
+    by_root: dict[Labels, list[tuple[int, int]]] = {}
+    for s, k in todo:
+        by_root.setdefault(shapes[s].root, []).append((s, k))
+    nested = {r[:end] for r in by_root for end in range(1, len(r))}
+    parts: list[list[tuple[int, int]]] = []
+    for root, units in by_root.items():
+        if root in nested:
+            parts += [[u] for u in units]
+    shared = [units for root, units in by_root.items() if root not in nested]
+    depth = max((len(u) for u in shared), default=0)
+    parts += [[u[m] for u in shared if m < len(u)] for m in range(depth)]
+    trees = []
+    for held in parts:
+        tree: dict[str, Any] = {}
+        for s, k in held:
+            shape = shapes[s]
+            for position, pick in shape.unit(k).items():
+                _put(tree, shape.paths[position], shape.values[position][pick])
+        trees.append(tree)
+    return trees, parts
+
+
+def _put(tree: dict[Any, Any], path: Labels, value: Any) -> None:
+    for label in path[:-1]:
+        tree = tree.setdefault(label, {})
+    tree[path[-1]] = value
+
+
+def _whole(shapes: list[_Shape], chosen: list[int]) -> tuple[list[dict[str, Any]], list[list[int]]]:
+    """Every distinct piece of the ``chosen`` shapes, whole, and the trees holding each."""
+    index_of: dict[str, int] = {}
+    pieces: list[dict[str, Any]] = []
+    owners: list[list[int]] = []
+    for s in chosen:
+        shape = shapes[s]
+        for tree, picks in shape.members:
+            piece: dict[str, Any] = {}
+            for position, pick in enumerate(picks):
+                _put(piece, shape.paths[position], shape.values[position][pick])
+            key = json.dumps(piece, default=str)
+            unit = index_of.get(key)
+            if unit is None:
+                unit = index_of[key] = len(pieces)
+                pieces.append(piece)
+                owners.append([])
+            owners[unit].append(tree)
+    return pieces, owners
+
+
 def _run_cue(
     build: SchemaBuild,
     trees: list[dict[str, Any]],
-    sizes: list[int],
     cue: Cue,
     jobs: int,
     meanwhile: Callable[[], None],
-) -> dict[int, list[Problem]]:
+) -> dict[int, Errors]:
     """Vet ``trees`` in shards; a second pass finds missing mandatory leaves.
 
     cue reports "required but not present" (an incomplete value) only when a
@@ -116,10 +341,11 @@ def _run_cue(
     vetted again on their own. ``meanwhile`` runs in this thread while the
     first pass runs. Returns the errors by tree index.
     """
-    found: dict[int, list[Problem]] = {}
-    shards = _shards(list(range(len(trees))), sizes)
+    texts = [json.dumps(t, default=str) for t in trees]
+    found: dict[int, Errors] = {}
+    shards = _shards(list(range(len(trees))), texts)
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = [pool.submit(_vet, build, trees, s, cue) for s in shards]
+        futures = [pool.submit(_vet, build, texts, s, cue) for s in shards]
         meanwhile()
         while futures:
             outcomes = [f.result() for f in futures]
@@ -129,12 +355,12 @@ def _run_cue(
                     found.setdefault(unit, []).extend(errors)
                 if problems:
                     retry += [i for i in shard if i not in problems]
-            shards = _shards(retry, sizes)
-            futures = [pool.submit(_vet, build, trees, s, cue) for s in shards]
+            shards = _shards(retry, texts)
+            futures = [pool.submit(_vet, build, texts, s, cue) for s in shards]
     return found
 
 
-def _shards(units: list[int], sizes: list[int]) -> list[list[int]]:
+def _shards(units: list[int], texts: list[str]) -> list[list[int]]:
     """Consecutive groups of about :data:`SHARD_BYTES` of JSON each."""
     shards: list[list[int]] = []
     total = SHARD_BYTES
@@ -143,44 +369,36 @@ def _shards(units: list[int], sizes: list[int]) -> list[list[int]]:
             shards.append([])
             total = 0
         shards[-1].append(unit)
-        total += sizes[unit]
+        total += len(texts[unit])
     return shards
 
 
-def _vet(
-    build: SchemaBuild, trees: list[dict[str, Any]], shard: list[int], cue: Cue
-) -> dict[int, list[Problem]]:
-    data = {_DOCS: {str(i): trees[i] for i in shard}}
+def _vet(build: SchemaBuild, texts: list[str], shard: list[int], cue: Cue) -> dict[int, Errors]:
+    data = ",".join(f'"{i}":{texts[i]}' for i in shard)
     files = {
         "schema.cue": build.cue_source,
         "docs.cue": f"package {PACKAGE}\n\n{_DOCS}: [string]: {ROOT}\n",
-        "data.json": json.dumps(data, default=str),
+        "data.json": f'{{"{_DOCS}":{{{data}}}}}',
     }
     try:
         cue.vet(files=files, all_errors=True)
     except CueError as exc:
-        return _map_errors(exc, build.schema, set(shard))
+        return _map_errors(exc, set(shard))
     return {}
 
 
-def _map_errors(exc: CueError, schema: Schema, shard: set[int]) -> dict[int, list[Problem]]:
-    """Group cue's diagnostics by tree and data path (one error per path)."""
-    grouped: dict[tuple[int, str], list[str]] = {}
+def _map_errors(exc: CueError, shard: set[int]) -> dict[int, Errors]:
+    """cue's diagnostics by tree: label path below the tree, cleaned message."""
+    out: dict[int, Errors] = {}
     for diag in exc.diagnostics:
         path = diag.path
         if len(path) < 2 or path[0] != _DOCS or not path[1].isdigit() or int(path[1]) not in shard:
             raise exc
-        key = (int(path[1]), authoring_path(schema.root, path[2:]))
         message = _clean(diag.message)
-        messages = grouped.setdefault(key, [])
-        if message and message not in messages and not _DISJUNCTION.match(message):
-            messages.append(message)
-    if not grouped:
+        keep = message if message and not _DISJUNCTION.match(message) else None
+        out.setdefault(int(path[1]), []).append((tuple(path[2:]), keep))
+    if not out:
         raise exc
-    out: dict[int, list[Problem]] = {}
-    for (index, data_path), messages in grouped.items():
-        text = " | ".join(messages) if messages else "no allowed value matches"
-        out.setdefault(index, []).append(Problem(data_path, text))
     return out
 
 
