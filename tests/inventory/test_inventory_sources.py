@@ -20,7 +20,7 @@ from netdata.inventory import (
     open_source,
 )
 from netdata.inventory._credentials import load_token
-from netdata.inventory._nautobot import graphql_enum_name
+from netdata.inventory._nautobot import _joined, graphql_enum_name
 from netdata.inventory._normalize import normalize_device
 
 REPO = Path(__file__).resolve().parents[2]
@@ -177,3 +177,16 @@ def test_cli_refuses_secrets_without_echoing_them(
 def test_cli_default_query(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["inventory", "default-query"]) == 0
     assert capsys.readouterr().out == inventory.DEFAULT_QUERY
+
+
+def test_split_default_query_joins_config_contexts_only_for_the_same_devices() -> None:
+    devices = [{"id": "a", "name": "r1"}, {"id": "b", "name": "r2"}]
+    contexts = [{"id": "b", "config_context": {"x": 2}}, {"id": "a", "config_context": {}}]
+    assert _joined(devices, contexts) == [
+        {"id": "a", "name": "r1", "config_context": {}},
+        {"id": "b", "name": "r2", "config_context": {"x": 2}},
+    ]
+    # A device created or deleted between the two queries: the caller falls back to one query.
+    assert _joined(devices, contexts[:1]) is None
+    assert _joined(devices[:1], contexts) is None
+    assert _joined(devices, [*contexts[:1], {"id": "c", "config_context": {}}]) is None
