@@ -58,16 +58,16 @@ class _Shape:
     seen: list[dict[Any, int]] = field(default_factory=list)
     members: list[tuple[int, tuple[int, ...]]] = field(default_factory=list)
     lookup: dict[Labels, int] = field(default_factory=dict)
+    varying: list[int] | None = None
 
     def add(self, tree: int, values: list[Any]) -> None:
         picks = []
-        for position, value in enumerate(values):
-            seen = self.seen[position]
+        for value, seen, distinct in zip(values, self.seen, self.values, strict=True):
             key = _value_key(value)
             pick = seen.get(key)
             if pick is None:
-                pick = seen[key] = len(self.values[position])
-                self.values[position].append(value)
+                pick = seen[key] = len(distinct)
+                distinct.append(value)
             picks.append(pick)
         self.members.append((tree, tuple(picks)))
 
@@ -77,10 +77,14 @@ class _Shape:
 
     def unit(self, k: int) -> dict[int, int]:
         """Unit ``k``: position -> value index; the first unit is a whole piece."""
+        if k == 0:
+            return dict.fromkeys(range(len(self.paths)), 0)
+        if self.varying is None:  # all values are in by now
+            self.varying = [p for p, v in enumerate(self.values) if len(v) > 1 or self.required[p]]
         return {
-            p: (k if k < len(v) else 0)
-            for p, v in enumerate(self.values)
-            if k < len(v) or self.required[p] or k == 0
+            p: (k if k < len(self.values[p]) else 0)
+            for p in self.varying
+            if k < len(self.values[p]) or self.required[p]
         }
 
     def position(self, labels: Labels) -> int | None:
@@ -184,17 +188,18 @@ def _shapes(trees: Sequence[dict[str, Any]], schema: Schema) -> list[_Shape]:
     for index, tree in enumerate(trees):
         for name, subtree in tree.items():
             for root, piece in _pieces(schema.root.children.get(name), name, subtree):
-                leaves: list[tuple[Labels, Any, bool]] = []
-                _flatten(schema.root, piece, (), leaves)
-                paths = tuple(p for p, _, _ in leaves)
-                shape = by_key.get((root, paths))
+                paths: list[Labels] = []
+                values: list[Any] = []
+                _flatten(schema.root, piece, (), paths, values)
+                key = (root, tuple(paths))
+                shape = by_key.get(key)
                 if shape is None:
-                    shape = by_key[(root, paths)] = _Shape(
-                        root, list(paths), [r for _, _, r in leaves]
+                    shape = by_key[key] = _Shape(
+                        root, paths, [_required(schema.root, p) for p in paths]
                     )
                     shape.values = [[] for _ in paths]
                     shape.seen = [{} for _ in paths]
-                shape.add(index, [v for _, v, _ in leaves])
+                shape.add(index, values)
     return list(by_key.values())
 
 
@@ -225,42 +230,59 @@ def _leaves(level: Any, depth: int) -> list[tuple[list[str], Any]]:
 
 
 def _flatten(
-    node: Node | None, value: Any, path: Labels, out: list[tuple[Labels, Any, bool]]
+    node: Node | None, value: Any, path: Labels, paths: list[Labels], values: list[Any]
 ) -> None:
     """The leaves of ``value`` (values that are not a non-empty mapping of schema nodes)."""
-    if node is not None and isinstance(value, dict) and value:
+    if node is not None and value and isinstance(value, dict):
         if node.kind in ("container", "root"):
+            children = node.children
             for name, child in value.items():
-                _flatten(node.children.get(name), child, (*path, name), out)
+                _flatten(children.get(name), child, (*path, name), paths, values)
             return
         if node.kind == "list" and node.keys:
-            _entries(node, value, path, len(node.keys), out)
+            _entries(node, value, path, len(node.keys), paths, values)
             return
-    required = (
+    paths.append(path)
+    values.append(value)
+
+
+def _entries(
+    node: Node, level: Any, path: Labels, depth: int, paths: list[Labels], values: list[Any]
+) -> None:
+    if depth == 0 and level and isinstance(level, dict):
+        children = node.children
+        for name, child in level.items():
+            _flatten(children.get(name), child, (*path, name), paths, values)
+    elif depth == 0 or not level or not isinstance(level, dict):
+        paths.append(path)
+        values.append(level)
+    else:
+        for key, sub in level.items():
+            _entries(node, sub, (*path, key), depth - 1, paths, values)
+
+
+def _required(root: Node, path: Labels) -> bool:
+    """Whether the leaf at ``path`` is a required field (``!``) in ``#Root``."""
+    node: Node | None = root
+    step = 0
+    while node is not None and step < len(path):
+        node = node.children.get(path[step])
+        step += 1 + (len(node.keys) if node is not None and node.kind == "list" else 0)
+    return (
         node is not None
+        and step == len(path)
         and node.kind == "leaf"
         and node.mandatory
         and not node.whens
         and not node.in_choice
     )
-    out.append((path, value, required))
-
-
-def _entries(
-    node: Node, level: Any, path: Labels, depth: int, out: list[tuple[Labels, Any, bool]]
-) -> None:
-    if depth == 0 and isinstance(level, dict) and level:
-        for name, child in level.items():
-            _flatten(node.children.get(name), child, (*path, name), out)
-    elif depth == 0 or not isinstance(level, dict) or not level:
-        out.append((path, level, False))
-    else:
-        for key, sub in level.items():
-            _entries(node, sub, (*path, key), depth - 1, out)
 
 
 def _value_key(value: Any) -> Any:
     """A hashable stand-in that tells ``1``, ``1.0`` and ``True`` apart."""
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or kind is float:
+        return (kind, value)
     if isinstance(value, (dict, list)):
         return json.dumps(value, default=str)
     try:
