@@ -4,8 +4,12 @@ call, with libyang (conformance/oracle.py) on the same 1,000 documents for compa
 Three fleets: identical copies of p015 (as the issue states it); 1,000 distinct
 leaves (hostname, LLDP system name, router-id and one port description differ per
 device: no top-level subtree repeats, most interface entries do); and the worst
-case, where every interface entry differs too, so netdata's de-duplication of
-shared pieces (top-level subtrees, entries of top-level lists) cannot help.
+case, where every interface entry differs too, so no whole piece (top-level
+subtree, entry of a top-level list) repeats between devices and only the
+de-duplication of leaf values within pieces of the same shape helps.
+
+CPU times (this process, and the cue runs) are printed too: on a shared machine
+they vary much less than wall times.
 
 Run: python bench/schema_validate.py [COUNT]   (default 1000; needs the models and corpus)
 """
@@ -41,15 +45,24 @@ def main() -> None:
         distinct = _write(Path(tmp) / "distinct", [_variant(text, i) for i in range(count)])
         unique = _write(Path(tmp) / "unique", [_variant(text, i, True) for i in range(count)])
         timings = {}
+        cpu = {}
         fleets = (
             ("identical copies", copies),
             ("distinct leaves", distinct),
             ("all ports differ", unique),
         )
         for label, files in fleets:
-            start = time.perf_counter()
+            start, before = time.perf_counter(), os.times()
             results = validate(files, build=build)
             timings[label] = time.perf_counter() - start
+            after = os.times()
+            cpu[label] = (
+                after.user + after.system - before.user - before.system,
+                after.children_user
+                + after.children_system
+                - before.children_user
+                - before.children_system,
+            )
             assert all(r.valid for r in results), [r.errors for r in results if not r.valid][:1]
         spec = importlib.util.spec_from_file_location(
             "oracle", SHARED / "conformance" / "oracle.py"
@@ -67,7 +80,8 @@ def main() -> None:
         print(
             f"{count} x p015, {label:<16} in one call: {seconds:6.2f} s "
             f"({seconds / count * 1000:.1f} ms/doc; goal <= 10 s for 1000 on 2 cores; "
-            f"{seconds / libyang:.1f}x libyang)"
+            f"{seconds / libyang:.1f}x libyang); CPU: python {cpu[label][0]:.2f} s, "
+            f"cue {cpu[label][1]:.2f} s"
         )
     print(f"libyang, {count} x p015 (all ports differ)  : {libyang:6.2f} s")
 
