@@ -123,7 +123,9 @@ class HttpClient:
     def post_json(self, url: str, body: Any) -> Any:
         return self._json(self._send("POST", url, json=body))
 
-    def get_all(self, path: str, params: Params | None = None) -> list[dict[str, Any]]:
+    def get_all(
+        self, path: str, params: Params | None = None, page_size: int | None = None
+    ) -> list[dict[str, Any]]:
         """All ``results`` of a paginated REST list (NetBox/Nautobot ``count/next/results``).
 
         Reads the first page; when the server pages by ``limit``/``offset`` and
@@ -131,7 +133,8 @@ class HttpClient:
         follows ``next`` links one by one.  A ``next`` link that was already
         visited is a pagination loop and an error.
         """
-        first_url = self.url(path, {**(params or {}), "limit": self._conn.page_size})
+        limit = page_size or self._conn.page_size
+        first_url = self.url(path, {**(params or {}), "limit": limit})
         page = self._page(first_url)
         results = list(page["results"])
         next_url = page.get("next")

@@ -61,6 +61,7 @@ _REST_FILTERS = {"roles": "role", "locations": "location", "tags": "tags", "name
 _INTERFACE_CHOICE_FIELDS = ("type", "mode")
 _DEVICES, _INTERFACES = "/api/dcim/devices/", "/api/dcim/interfaces/"
 _IPS = "/api/ipam/ip-addresses/"
+_DEVICE_PAGE = 1000  # Nautobot's default MAX_PAGE_SIZE
 # Related objects read once (depth 0) and joined by id.
 _RELATED = (
     "/api/extras/roles/", "/api/dcim/locations/", "/api/dcim/platforms/", "/api/extras/statuses/",
@@ -170,34 +171,39 @@ class NautobotRESTSource:
     """Devices from Nautobot's REST API, paged, joined on the client.
 
     Devices, interfaces and IP addresses are read at ``?depth=0`` (Nautobot
-    serialises nested objects slowly: depth 1 costs 2-4 times as much) with
-    ``exclude_m2m=false`` (Nautobot 3 leaves tagged VLANs and IP addresses out
-    of lists otherwise); roles, locations, platforms, statuses, device types,
-    manufacturers, tags and VLANs are read once and joined by id.  The lists,
-    and the pages of each list, are fetched concurrently.
+    serialises nested objects slowly: depth 1 costs 2-4 times as much),
+    interfaces with ``exclude_m2m=false`` (Nautobot 3 leaves tagged VLANs and IP
+    addresses out of lists otherwise); roles, locations, platforms, statuses,
+    device types, manufacturers, tags and VLANs are read once and joined by id.
+    Devices come in pages of at least 1,000: for every page, Nautobot renders the
+    config contexts of the whole list (100 devices cost as much as 1,000).  The lists, and the pages
+    of each list, are fetched concurrently.
     """
 
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
     def fetch(self, filters: Filters) -> list[HostVars]:
-        m2m: dict[str, Any] = {"depth": 0, "exclude_m2m": "false"}
         device_params: dict[str, Any] = {
-            **m2m, "include": "config_context", **filters.as_params(_REST_FILTERS)
+            "depth": 0, "include": "config_context", **filters.as_params(_REST_FILTERS)
         }
+        m2m: dict[str, Any] = {"depth": 0, "exclude_m2m": "false"}
+        ip_params: dict[str, Any] = {"depth": 0}
+        # Each page of devices with config contexts renders them for the whole list
+        # (Nautobot counts the annotated list): the fewer pages, the better.
+        devices_page = max(self._conn.page_size, _DEVICE_PAGE)
         with HttpClient(self._conn) as http:
             jobs: dict[str, Callable[[], list[dict[str, Any]]]] = {}
             devices: list[dict[str, Any]] = []
+            ids: list[str] | None = None
             if filters:
-                devices = http.get_all(_DEVICES, device_params)
+                devices = http.get_all(_DEVICES, device_params, devices_page)
                 ids = [str(d["id"]) for d in devices]
-                jobs["interfaces"] = partial(http.get_all_for, _INTERFACES, m2m, "device_id", ids)
-                jobs["ips"] = partial(http.get_all_for, _IPS, {"depth": 0}, "device_id", ids)
             else:
-                jobs["devices"] = partial(http.get_all, _DEVICES, device_params)
-                jobs["interfaces"] = partial(http.get_all, _INTERFACES, m2m)
-                assigned: dict[str, Any] = {"depth": 0, "has_interface_assignments": "true"}
-                jobs["ips"] = partial(http.get_all, _IPS, assigned)
+                jobs["devices"] = partial(http.get_all, _DEVICES, device_params, devices_page)
+                ip_params["has_interface_assignments"] = "true"
+            jobs["interfaces"] = partial(http.get_all_for, _INTERFACES, m2m, "device_id", ids)
+            jobs["ips"] = partial(http.get_all_for, _IPS, ip_params, "device_id", ids)
             for path in _RELATED:
                 jobs[path] = partial(http.get_all, path, {"depth": 0})
             lists = http.parallel(jobs)

@@ -194,6 +194,15 @@ def test_pages_are_fetched_concurrently_in_order(mock_conn: Any) -> None:
     assert all(r.url.params.get_list("role") == ["leaf", "spine"] for r in handler.seen)
 
 
+def test_a_list_can_ask_for_larger_pages_than_the_connection(mock_conn: Any) -> None:
+    handler = paged(list(range(23)), 10)
+    with client(mock_conn, handler, page_size=5) as http:
+        results = http.get_all("/api/x/", {}, page_size=10)
+    assert [r["id"] for r in results] == list(range(23))
+    assert sorted(int(r.url.params.get("offset", 0)) for r in handler.seen) == [0, 10, 20]
+    assert {r.url.params["limit"] for r in handler.seen} == {"10"}
+
+
 def test_next_pointing_to_itself_is_a_loop(mock_conn: Any) -> None:
     calls: list[httpx.Request] = []
 
