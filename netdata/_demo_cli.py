@@ -25,8 +25,6 @@ def register(subparsers: Any) -> None:
 def _run(args: argparse.Namespace) -> int:
     demo = run_demo(models=args.models)
     for result in demo.results:
-        print(f"{result.file}: {'valid' if result.valid else 'invalid'}", file=sys.stderr)
-        for error in result.errors:
-            print(f"  {error.path}: {error.message}", file=sys.stderr)
+        print(result.text(), file=sys.stderr)
     print(json.dumps(demo.wire, indent=2))
     return 0 if demo.valid else 1

@@ -41,13 +41,9 @@ def _fallback_candidates() -> list[Path]:
     it there), then where ``go install`` puts binaries: $GOBIN, $GOPATH/bin or
     ~/go/bin.
     """
-    gobin = os.environ.get("GOBIN")
     gopath = os.environ.get("GOPATH")
-    go_bin = (
-        Path(gobin)
-        if gobin
-        else Path(gopath.split(os.pathsep)[0] if gopath else Path.home() / "go") / "bin"
-    )
+    go_root = Path(gopath.split(os.pathsep)[0]) if gopath else Path.home() / "go"
+    go_bin = Path(os.environ.get("GOBIN") or go_root / "bin")
     return [Path(sys.executable).parent / "cue", go_bin / "cue"]
 
 

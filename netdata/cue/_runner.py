@@ -64,8 +64,8 @@ class Cue:
         """Run ``cue SUBCOMMAND ARGS... [FILES...] [FORMAT: -]`` and return its output.
 
         With ``stdin`` and ``stdin_format`` (``json``, ``yaml``, ...), stdin is
-        passed as the last input, ``FORMAT: -``: last, because a cue file-type qualifier
-        applies to every input that follows it.
+        passed as the last input, ``FORMAT: -``: last, because a cue file-type
+        qualifier applies to every input that follows it.
 
         Raises :class:`CueError` (with parsed diagnostics) on a non-zero exit
         and :class:`CueTimeoutError` when ``timeout`` (default: the runner's)
@@ -76,12 +76,12 @@ class Cue:
             command = [str(self.binary.path), subcommand, *map(str, args), *file_args]
             if stdin is not None and stdin_format is not None:
                 command += [f"{stdin_format}:", "-"]
-            data = stdin.encode() if isinstance(stdin, str) else stdin
+            data = stdin.encode() if isinstance(stdin, str) else stdin or b""
             limit = self.timeout if timeout is None else timeout
             try:
                 done = subprocess.run(
                     command,
-                    input=data if data is not None else b"",
+                    input=data,
                     capture_output=True,
                     cwd=self.workdir,
                     timeout=limit,

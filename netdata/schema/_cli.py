@@ -113,13 +113,7 @@ def _validate(args: argparse.Namespace) -> int:
         print(json.dumps([r.as_dict() for r in results], indent=1))
     else:
         for result in results:
-            if result.valid:
-                print(f"{result.file}: valid")
-                continue
-            print(f"{result.file}: invalid")
-            for err in result.errors:
-                where = f" ({err.position})" if err.position else ""
-                print(f"  {err.path}: {err.message}{where}")
+            print(result.text())
     return EXIT_OK if all(r.valid for r in results) else EXIT_INVALID
 
 

@@ -55,6 +55,15 @@ class FileResult:
             "errors": [e.as_dict() for e in self.errors],
         }
 
+    def text(self) -> str:
+        """The verdict for people: ``FILE: valid``, or ``FILE: invalid`` and one
+        indented line per error with its data path and source position."""
+        lines = [f"{self.file}: {'valid' if self.valid else 'invalid'}"]
+        for err in self.errors:
+            where = f" ({err.position})" if err.position else ""
+            lines.append(f"  {err.path}: {err.message}{where}")
+        return "\n".join(lines)
+
 
 def detect_form(document: Any, schema: Schema) -> str:
     """``wire`` if member names are module-qualified or a list is a JSON array."""
