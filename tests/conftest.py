@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -39,3 +40,16 @@ def oracle(models: Path) -> Any:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module.Oracle(root=str(models))
+
+
+@pytest.fixture
+def interfaces_document() -> Callable[[int], dict[str, Any]]:
+    """A one-interface RFC 7951 document with the given MTU (valid up to 65535)."""
+
+    def document(mtu: int) -> dict[str, Any]:
+        config = {"name": "eth0", "type": "iana-if-type:ethernetCsmacd", "mtu": mtu}
+        return {
+            "openconfig-interfaces:interfaces": {"interface": [{"name": "eth0", "config": config}]}
+        }
+
+    return document

@@ -7,7 +7,9 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 NETDATA = Path(sys.executable).parent / "netdata"
@@ -31,18 +33,11 @@ def test_demo_workflow_prints_the_demo_fleet(tmp_path: Path, models: Path) -> No
     assert sorted(json.loads(done.stdout)) == ["leaf1", "spine1"]
 
 
-def test_validate_workflow_fails_on_an_invalid_document(tmp_path: Path, models: Path) -> None:
-    good = {
-        "openconfig-interfaces:interfaces": {
-            "interface": [
-                {"name": "eth0", "config": {"name": "eth0", "type": "iana-if-type:ethernetCsmacd"}}
-            ]
-        }
-    }
-    bad = json.loads(json.dumps(good))
-    bad["openconfig-interfaces:interfaces"]["interface"][0]["config"]["mtu"] = 70000
-    (tmp_path / "good.json").write_text(json.dumps(good))
-    (tmp_path / "bad.json").write_text(json.dumps(bad))
+def test_validate_workflow_fails_on_an_invalid_document(
+    tmp_path: Path, models: Path, interfaces_document: Callable[[int], dict[str, Any]]
+) -> None:
+    (tmp_path / "good.json").write_text(json.dumps(interfaces_document(9000)))
+    (tmp_path / "bad.json").write_text(json.dumps(interfaces_document(70000)))
     env = {"NETDATA_YANG_PATH": str(models), "XDG_CACHE_HOME": str(tmp_path / "cache")}
 
     valid = _cue_cmd("-t", f"files={tmp_path / 'good.json'}", "validate", env=env)

@@ -6,25 +6,21 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 PRE_COMMIT = Path(sys.executable).parent / "pre-commit"
 
 
-def _interfaces(mtu: int) -> str:
-    config = {"name": "eth0", "type": "iana-if-type:ethernetCsmacd", "mtu": mtu}
-    document = {
-        "openconfig-interfaces:interfaces": {"interface": [{"name": "eth0", "config": config}]}
-    }
-    return json.dumps(document, indent=1)
-
-
-def test_hook_rejects_an_invalid_document_and_names_it(tmp_path: Path, models: Path) -> None:
+def test_hook_rejects_an_invalid_document_and_names_it(
+    tmp_path: Path, models: Path, interfaces_document: Callable[[int], dict[str, Any]]
+) -> None:
     configs = tmp_path / "configs"
     configs.mkdir()
-    (configs / "good.json").write_text(_interfaces(9000))
-    (configs / "bad.json").write_text(_interfaces(70000))
+    (configs / "good.json").write_text(json.dumps(interfaces_document(9000), indent=1))
+    (configs / "bad.json").write_text(json.dumps(interfaces_document(70000), indent=1))
     subprocess.run(["git", "init", "-q"], cwd=configs, check=True)
     subprocess.run(["git", "add", "."], cwd=configs, check=True)
     env = {
