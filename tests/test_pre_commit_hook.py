@@ -10,6 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from netdata.cue import find_cue
+
 REPO = Path(__file__).resolve().parents[1]
 PRE_COMMIT = Path(sys.executable).parent / "pre-commit"
 
@@ -23,8 +25,11 @@ def test_hook_rejects_an_invalid_document_and_names_it(
     (configs / "bad.json").write_text(json.dumps(interfaces_document(70000), indent=1))
     subprocess.run(["git", "init", "-q"], cwd=configs, check=True)
     subprocess.run(["git", "add", "."], cwd=configs, check=True)
+    # The hook's documented requirement: `cue` on PATH (pre-commit's own venv has none).
+    cue_dir = str(find_cue().path.parent)
     env = {
         **os.environ,
+        "PATH": os.pathsep.join([cue_dir, os.environ.get("PATH", "")]),
         "PRE_COMMIT_HOME": str(tmp_path / "pre-commit"),
         "NETDATA_YANG_PATH": str(models),
         "XDG_CACHE_HOME": str(tmp_path / "cache"),
