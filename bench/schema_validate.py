@@ -24,7 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from netdata.schema import build_schema, validate
+from netdata.schema import build_schema
+from netdata.validate import validate
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"

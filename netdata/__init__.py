@@ -2,7 +2,8 @@
 
 The pipeline API is exported here; each stage lives in its own subpackage:
 ``netdata.cue`` (the cue runner), ``netdata.inventory``, ``netdata.schema``
-and ``netdata.sim`` (simulated gNMI devices; needs the ``sim`` extra).
+(the YANG compiler and RFC 7951 codec), ``netdata.validate`` and ``netdata.sim``
+(simulated gNMI devices; needs the ``sim`` extra). The command line is ``netdata.cli``.
 """
 
 from netdata._exceptions import (
@@ -17,16 +18,12 @@ from netdata._exceptions import (
     PushError,
     SchemaError,
     SetupError,
+    UsageError,
 )
 from netdata.cue import Cue
 from netdata.inventory import Filters, fetch_inventory, open_source, write_host_files
-from netdata.schema import (
-    build_schema,
-    decode_rfc7951,
-    encode_rfc7951,
-    validate,
-    validate_documents,
-)
+from netdata.schema import build_schema, decode_rfc7951, encode_rfc7951
+from netdata.validate import validate, validate_documents
 
 __version__ = "0.1.0"
 
@@ -44,6 +41,7 @@ __all__ = [
     "PushError",
     "SchemaError",
     "SetupError",
+    "UsageError",
     "__version__",
     "build_schema",
     "decode_rfc7951",

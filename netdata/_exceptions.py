@@ -1,6 +1,7 @@
 """All netdata exceptions, in one hierarchy.
 
     NetdataError
+    ├── UsageError            bad command-line arguments (exit status 2)
     ├── SetupError            a required tool is missing or unusable (exit status 2)
     │   └── CueNotFoundError, CueVersionError
     ├── CueError              `cue` ran and failed: command, exit code, stderr, diagnostics
@@ -23,6 +24,10 @@ from dataclasses import dataclass, field
 
 class NetdataError(Exception):
     """Base class of every error netdata raises on purpose."""
+
+
+class UsageError(NetdataError):
+    """The command line is wrong: a missing file argument, a value out of range, ..."""
 
 
 class SetupError(NetdataError):

@@ -16,7 +16,8 @@ from typing import Any
 
 from netdata.cue import Cue
 from netdata.inventory import FileSource, fetch_inventory, hosts_document
-from netdata.schema import FileResult, build_schema, encode_rfc7951, validate_documents
+from netdata.schema import build_schema, encode_rfc7951
+from netdata.validate import FileResult, validate_documents
 
 
 @dataclass(frozen=True)

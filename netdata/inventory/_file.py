@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from netdata._exceptions import InventoryError
+from netdata._documents import read_data
+from netdata._exceptions import DocumentError, InventoryError
 from netdata.inventory._model import Filters, HostVars
-
-MAX_FILE_BYTES = 256 * 1024 * 1024
 
 
 class FileSource:
@@ -32,20 +28,9 @@ class FileSource:
 
     def _load(self) -> Any:
         try:
-            if self.path.stat().st_size > MAX_FILE_BYTES:
-                raise self._error(f"larger than {MAX_FILE_BYTES} bytes")
-            text = self.path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise self._error(exc.strerror or str(exc)) from None
-        except UnicodeDecodeError:
-            raise self._error("not UTF-8 text") from None
-        try:
-            if self.path.suffix.lower() == ".json":
-                return json.loads(text)
-            return yaml.safe_load(text)
-        except (json.JSONDecodeError, yaml.YAMLError) as exc:
-            kind = "JSON" if self.path.suffix.lower() == ".json" else "YAML"
-            raise self._error(f"not valid {kind}: {exc}") from None
+            return read_data(self.path)
+        except DocumentError as exc:
+            raise InventoryError(str(exc), path=str(self.path)) from None
 
     def _items(self, data: Any) -> list[Any]:
         if isinstance(data, Mapping) and isinstance(data.get("hosts"), Mapping):

@@ -1,8 +1,8 @@
 """``build_schema``: compile the pinned modules into a cached schema directory.
 
 The directory, ``${XDG_CACHE_HOME:-~/.cache}/netdata/schema/<checksum>/``, is
-keyed by a checksum of the YANG files, the module list and the compiler
-version, and holds:
+keyed by a checksum of the YANG files, the module list and the compiler's own
+source (:func:`compiler_files`), and holds:
 
 - ``schema.cue``: package ``netdata`` with ``#Root`` (the authoring form);
 - ``defaults.cue``: the YANG defaults, only with ``cue -t defaults``;
@@ -13,6 +13,8 @@ version, and holds:
 
 from __future__ import annotations
 
+import ast
+import functools
 import hashlib
 import json
 import shutil
@@ -32,6 +34,7 @@ from netdata.schema._manifest import cache_root, find_models, load_manifest
 from netdata.schema._yang import load_modules, module_dirs
 
 COMPILER_VERSION = "1"
+_PACKAGE = __name__.rpartition(".")[0]
 FILES = ("schema.cue", "defaults.cue", "meta.json", "schema.json", "coverage.json")
 
 
@@ -76,10 +79,31 @@ class SchemaBuild:
             raise SchemaError(f"schema metadata {self.meta_file} is unreadable: {exc}") from None
 
 
+@functools.cache
+def compiler_files() -> tuple[Path, ...]:
+    """The compiler's own source: this module and the schema modules it imports, transitively.
+
+    Only these key the cache, so editing the validator, the codec or the CLI
+    does not invalidate every cached schema.
+    """
+    here = Path(__file__)
+    found, todo = {here}, [here]
+    while todo:
+        tree = ast.parse(todo.pop().read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            module = node.module if isinstance(node, ast.ImportFrom) else None
+            if module and module.startswith(_PACKAGE + "._"):
+                source = here.with_name(module.rpartition(".")[2] + ".py")
+                if source not in found:
+                    found.add(source)
+                    todo.append(source)
+    return tuple(sorted(found))
+
+
 def models_checksum(models: Path, modules: Sequence[str]) -> str:
     """sha256 over every .yang file, the module list and the compiler's own source."""
     digest = hashlib.sha256(f"netdata-schema {COMPILER_VERSION}\n".encode())
-    for source in sorted(Path(__file__).parent.glob("_*.py")):
+    for source in compiler_files():
         digest.update(hashlib.sha256(source.read_bytes()).digest())
     digest.update(("\n".join(modules) + "\n").encode())
     for folder in module_dirs(models):

@@ -15,7 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from netdata.schema import SchemaBuild, validate_documents
+from netdata.schema import SchemaBuild
+from netdata.validate import validate_documents
 
 P015 = (
     Path(__file__).resolve().parents[3]

@@ -14,8 +14,10 @@ import yaml
 
 from netdata._exceptions import CueError
 from netdata.cue import Cue
-from netdata.schema import SchemaBuild, build_schema, validate_documents
+from netdata.schema import SchemaBuild, build_schema
+from netdata.schema._build import compiler_files
 from netdata.schema._patterns import UntranslatablePattern, xsd_to_re2
+from netdata.validate import validate_documents
 
 HERE = Path(__file__).parent
 
@@ -104,6 +106,13 @@ def test_build_is_cached(tiny: SchemaBuild) -> None:
     )
     assert again.directory == tiny.directory
     assert again.cue_file.stat().st_mtime_ns == before
+
+
+def test_cache_key_hashes_only_the_compiler() -> None:
+    names = {path.name for path in compiler_files()}
+    assert {"_build.py", "_compile.py", "_emit_cue.py", "_ir.py", "_yang.py"} <= names
+    assert all(path.parent.name == "schema" for path in compiler_files())
+    assert "_wire.py" not in names  # the codec, like the validator and the CLI, is not hashed
 
 
 def test_pyang_plugin_emits_the_same_cue(tiny: SchemaBuild, tmp_path: Path) -> None:

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from netdata.schema import FileResult, SchemaBuild, validate
+from netdata.schema import SchemaBuild
+from netdata.validate import FileResult, validate
 
 PUBLIC = Path(__file__).resolve().parents[3] / "shared" / "conformance" / "public"
 MANIFEST = PUBLIC / "manifest.json"

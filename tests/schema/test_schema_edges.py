@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from netdata.schema import SchemaBuild, validate_documents
+from netdata.schema import SchemaBuild
+from netdata.validate import validate_documents
 
 PUBLIC = Path(__file__).resolve().parents[3] / "shared" / "conformance" / "public"
 Doc = dict[str, Any]

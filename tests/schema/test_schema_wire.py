@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 import yaml
 
-from netdata.schema import SchemaBuild, decode_rfc7951, encode_rfc7951, validate_documents
+from netdata.schema import SchemaBuild, decode_rfc7951, encode_rfc7951
+from netdata.validate import validate_documents
 
 HERE = Path(__file__).parent
 PUBLIC = Path(__file__).resolve().parents[3] / "shared" / "conformance" / "public"

@@ -7,12 +7,14 @@ import os
 import threading
 from typing import Any
 
-from netdata._exceptions import SetupError
+from netdata._exceptions import UsageError
+from netdata.cli._common import EXIT_OK, models_option
 
 PASSWORD_ENV = "NETDATA_SIM_PASSWORD"
 
 
 def register(subparsers: Any) -> None:
+    """Add the ``sim`` command."""
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "sim",
         help="serve simulated OpenConfig devices over gNMI",
@@ -37,7 +39,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--startup-dir", help="directory of <device>.json RFC 7951 startup configurations"
     )
-    parser.add_argument("--models", help="YANG models directory (default: $NETDATA_YANG_PATH)")
+    models_option(parser)
     parser.add_argument(
         "--username", help=f"require this username; the password comes from ${PASSWORD_ENV}"
     )
@@ -54,7 +56,7 @@ def _run(args: argparse.Namespace) -> int:
 
     password = os.environ.get(PASSWORD_ENV)
     if args.username and not password:
-        raise SetupError(f"--username needs the password in ${PASSWORD_ENV}")
+        raise UsageError(f"--username needs the password in ${PASSWORD_ENV}")
     fleet = SimFleet(
         args.devices,
         models=args.models,
@@ -78,4 +80,4 @@ def _run(args: argparse.Namespace) -> int:
             print(f"tls-cert {fleet.tls_files.cert}")
         print("ready", flush=True)
         threading.Event().wait()  # until KeyboardInterrupt
-    return 0
+    return EXIT_OK

@@ -8,9 +8,11 @@ import sys
 from typing import Any
 
 from netdata._demo import run_demo
+from netdata.cli._common import EXIT_FOUND_PROBLEMS, EXIT_OK, models_option
 
 
 def register(subparsers: Any) -> None:
+    """Add the ``demo`` command."""
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "demo",
         help="build and validate the embedded demo fleet; print its RFC 7951 config",
@@ -18,7 +20,7 @@ def register(subparsers: Any) -> None:
         "cue, validates it against the schema compiled from the pinned YANG models, and prints "
         "the RFC 7951 (JSON_IETF) config per device on stdout; verdicts go to stderr.",
     )
-    parser.add_argument("--models", metavar="DIR", help="YANG model folder (or NETDATA_YANG_PATH)")
+    models_option(parser)
     parser.set_defaults(func=_run)
 
 
@@ -27,4 +29,4 @@ def _run(args: argparse.Namespace) -> int:
     for result in demo.results:
         print(result.text(), file=sys.stderr)
     print(json.dumps(demo.wire, indent=2))
-    return 0 if demo.valid else 1
+    return EXIT_OK if demo.valid else EXIT_FOUND_PROBLEMS

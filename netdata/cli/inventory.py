@@ -7,10 +7,16 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from netdata.inventory._fetch import fetch_inventory, open_source
-from netdata.inventory._model import Filters
-from netdata.inventory._nautobot import DEFAULT_QUERY
-from netdata.inventory._output import dumps, hosts_document, write_host_files
+from netdata.cli._common import EXIT_OK
+from netdata.inventory import (
+    DEFAULT_QUERY,
+    Filters,
+    fetch_inventory,
+    hosts_document,
+    open_source,
+    write_host_files,
+)
+from netdata.inventory._output import dumps
 
 _SOURCES = ["nautobot-graphql", "nautobot-rest", "netbox", "file"]
 
@@ -26,6 +32,7 @@ class _RefuseSecret(argparse.Action):
 
 
 def register(subparsers: Any) -> None:
+    """Add the ``inventory`` command."""
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "inventory", help="read devices from the source of truth as host variables"
     )
@@ -108,12 +115,12 @@ def _fetch(args: argparse.Namespace) -> int:
     hosts = fetch_inventory(source, filters)
     if args.output_dir is None:
         sys.stdout.write(dumps(hosts_document(hosts), "json"))
-        return 0
+        return EXIT_OK
     written = write_host_files(hosts, args.output_dir, args.format, prune=args.prune)
     print(f"wrote {len(written)} host files to {args.output_dir}", file=sys.stderr)
-    return 0
+    return EXIT_OK
 
 
 def _default_query(args: argparse.Namespace) -> int:
     sys.stdout.write(DEFAULT_QUERY)
-    return 0
+    return EXIT_OK

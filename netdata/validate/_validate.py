@@ -2,8 +2,8 @@
 
 Each document is read, its form detected, wire-form documents decoded (which
 checks the RFC 7951 encoding), and all authoring-form trees are vetted against
-``#Root`` together in few cue runs (:mod:`netdata.schema._batch`). Leafrefs and
-``when`` are checked in Python (:mod:`netdata.schema._checks`) meanwhile.
+``#Root`` together in few cue runs (:mod:`netdata.validate._batch`). Leafrefs and
+``when`` are checked in Python (:mod:`netdata.validate._checks`) meanwhile.
 """
 
 from __future__ import annotations
@@ -13,15 +13,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from netdata._documents import read_document
 from netdata._exceptions import DocumentError
 from netdata.cue import Cue
-from netdata.schema._batch import vet_trees
-from netdata.schema._build import SchemaBuild, build_schema
-from netdata.schema._checks import post_check
-from netdata.schema._documents import read_document
-from netdata.schema._ir import Node, Schema
-from netdata.schema._positions import locate
-from netdata.schema._wire import decode_rfc7951
+from netdata.schema import Schema, SchemaBuild, build_schema, decode_rfc7951
+from netdata.schema._ir import Node
+from netdata.validate._batch import vet_trees
+from netdata.validate._checks import post_check
+from netdata.validate._positions import locate
 
 FORMS = ("auto", "wire", "authoring")
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from netdata.cli._common import EXIT_OK
 from netdata.cue import find_cue
 from netdata.schema._manifest import find_models, load_manifest
 
 
 def register(subparsers: Any) -> None:
+    """Add the ``doctor`` command."""
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "doctor", help="check that the tools and models netdata needs are installed"
     )
@@ -21,4 +23,4 @@ def _run(args: argparse.Namespace) -> int:
     print(f"cue: {cue.path} ({cue.version_text})")
     manifest = load_manifest()
     print(f"models: {find_models(None, manifest)} (pinned: {manifest.repository} {manifest.tag})")
-    return 0
+    return EXIT_OK

@@ -1,42 +1,33 @@
 """The `netdata` command line: ``main(argv)`` maps errors to exit codes in one place.
 
-Each pipeline stage adds its subcommands from its own module: a module listed
-in :data:`COMMAND_MODULES` exposes ``register(subparsers)``, which adds parsers
-whose ``func(args) -> int`` runs the command.
-
-Exit status: 0 success, 1 the command ran and found a problem (for example an
-invalid document), 2 usage or setup error, 3 any other netdata error.
+Each command has its own module here; a module's ``register(subparsers)`` adds
+parsers whose ``func(args) -> int`` runs the command and returns :data:`EXIT_OK`
+or :data:`EXIT_FOUND_PROBLEMS`. Commands raise :class:`UsageError` for bad
+arguments; every other failure is a :class:`NetdataError` of the stage.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 from collections.abc import Sequence
 
-from netdata._exceptions import NetdataError, SetupError
+from netdata._exceptions import NetdataError, SetupError, UsageError
+from netdata.cli import demo, doctor, inventory, models, schema, sim, validate
+from netdata.cli._common import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_USAGE
 
-COMMAND_MODULES = (
-    "netdata._doctor_cli",
-    "netdata._demo_cli",
-    "netdata._sim_cli",
-    "netdata.inventory._cli",
-    "netdata.schema._cli",
-)
-
-EXIT_OK, EXIT_FOUND_PROBLEMS, EXIT_USAGE, EXIT_ERROR = 0, 1, 2, 3
+COMMANDS = (doctor, demo, sim, inventory, schema, validate, models)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The top-level parser with every stage's subcommands."""
+    """The top-level parser with every command."""
     parser = argparse.ArgumentParser(
         prog="netdata",
         description="Source of truth to validated OpenConfig configuration, pushed over gNMI.",
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for name in COMMAND_MODULES:
-        importlib.import_module(name).register(subparsers)
+    for command in COMMANDS:
+        command.register(subparsers)
     return parser
 
 
@@ -46,6 +37,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         status: int = args.func(args)
+    except UsageError as exc:
+        print(f"netdata: usage error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except SetupError as exc:
         print(f"netdata: setup error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -54,9 +48,5 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("netdata: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     return status
-
-
-if __name__ == "__main__":
-    sys.exit(main())
