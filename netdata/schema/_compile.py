@@ -8,11 +8,11 @@ recorded in ``Schema.gaps`` with its data path.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from netdata._exceptions import SchemaError
-from netdata.schema._ir import Node, Pattern, Schema, TypeInfo, When
+from netdata.schema._ir import Node, Pattern, Schema, TypeInfo, When, ancestors
 from netdata.schema._patterns import UntranslatablePattern, check_re2, xsd_to_re2
 
 DATA_KEYWORDS = frozenset({"container", "list", "leaf", "leaf-list"})
@@ -52,18 +52,8 @@ class _Compiler:
                 self.bases[_qname(ident)] = sorted(_qname(b) for b in bases if b is not None)
         self.derived: dict[str, set[str]] = {}
         for ident, bases in self.bases.items():
-            for base in self._ancestors(bases):
+            for base in ancestors(self.bases, bases):
                 self.derived.setdefault(base, set()).add(ident)
-
-    def _ancestors(self, bases: Iterable[str]) -> set[str]:
-        seen: set[str] = set()
-        todo = list(bases)
-        while todo:
-            current = todo.pop()
-            if current not in seen:
-                seen.add(current)
-                todo.extend(self.bases.get(current, ()))
-        return seen
 
     def gap(self, path: str, kind: str, detail: str) -> None:
         self.gaps.append({"path": path, "kind": kind, "detail": detail})

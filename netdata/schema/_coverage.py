@@ -75,8 +75,7 @@ def coverage_report(schema: Schema) -> dict[str, Any]:
         if t.base == "decimal64":
             count("fraction-digits", False, path, "decimal64 digits are not checked (range is)")
         if node.mandatory:
-            ok = not node.whens and not node.in_choice
-            count("mandatory", ok, path, "mandatory leaf under when/choice")
+            count("mandatory", node.required, path, "mandatory leaf under when/choice")
         if node.default:
             count("default", True)
         if t.leafref is not None:

@@ -64,35 +64,6 @@ def label(name: str) -> str:
     return json.dumps(name)
 
 
-def key_fill(node: Node) -> dict[str, tuple[str, str]]:
-    """For each key leaf: (container, leaf) that its leafref ``../container/leaf`` names."""
-    cached: dict[str, tuple[str, str]] | None = node.memo.get("key_fill")
-    if cached is not None:
-        return cached
-    fills: dict[str, tuple[str, str]] = {}
-    for key in node.keys:
-        leaf = node.children.get(key)
-        path = leaf.type.leafref if leaf and leaf.type else None
-        if path is None:
-            continue
-        steps = [s.rpartition(":")[2] for s in path.split("/")]
-        if len(steps) == 3 and steps[0] == ".." and steps[1] in node.children:
-            fills[key] = (steps[1], steps[2])
-    node.memo["key_fill"] = fills
-    return fills
-
-
-def requires_presence(node: Node) -> bool:
-    """Whether a non-presence container must exist because a descendant is mandatory."""
-    if node.kind != "container" or node.presence or node.whens or node.in_choice:
-        return False
-    return any(
-        (c.kind == "leaf" and c.mandatory and not c.whens and not c.in_choice)
-        or requires_presence(c)
-        for c in node.children.values()
-    )
-
-
 class _Emitter:
     def __init__(self) -> None:
         self.imports: set[str] = set()
@@ -114,7 +85,7 @@ class _Emitter:
     def field(self, node: Node, depth: int) -> str:
         name = label(node.name)
         if node.kind == "container":
-            marker = "" if requires_presence(node) else "?"
+            marker = "" if node.required else "?"
             return f"{name}{marker}: {self.struct(node, depth)}"
         if node.kind == "list":
             return f"{name}?: {self.list_(node, depth)}"
@@ -122,13 +93,13 @@ class _Emitter:
         expr = self.type_expr(node.type)
         if node.kind == "leaf-list":
             expr = self.leaf_list(node, expr)
-        if node.mandatory and not node.whens and not node.in_choice:
+        if node.required:
             return f"{name}!: {expr}"
         return f"{name}?: {expr}"
 
     def list_(self, node: Node, depth: int) -> str:
         aliases = [f"K{depth}_{i}" for i in range(len(node.keys))]
-        fills = key_fill(node)
+        fills = node.key_fill()
         extra = []
         for key, alias in zip(node.keys, aliases, strict=True):
             leaf = node.children[key]

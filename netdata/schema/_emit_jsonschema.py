@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from netdata.schema._emit_cue import requires_presence
 from netdata.schema._identities import identity_labels
 from netdata.schema._ir import INT_BOUNDS, Node, Schema, TypeInfo
 
@@ -28,12 +27,7 @@ def emit_jsonschema(schema: Schema) -> dict[str, Any]:
 
 def _object(node: Node) -> dict[str, Any]:
     props = {name: _node(child) for name, child in node.children.items()}
-    required = [
-        name
-        for name, child in node.children.items()
-        if (child.kind == "leaf" and child.mandatory and not child.whens and not child.in_choice)
-        or requires_presence(child)
-    ]
+    required = [name for name, child in node.children.items() if child.required]
     out: dict[str, Any] = {"type": "object", "properties": props, "additionalProperties": False}
     if required:
         out["required"] = required

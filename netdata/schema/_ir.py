@@ -3,11 +3,15 @@
 One tree of :class:`Node` (config data nodes only; choices and cases are
 flattened) plus the identity graph. The CUE emitter, the JSON Schema emitter,
 the RFC 7951 encoder/decoder and the post-checks all read this tree; it is
-stored next to the CUE as ``meta.json``.
+stored next to the CUE as ``meta.json``. The model rules they share are
+written here, once: which nodes are required (:attr:`Node.required`), which
+leaves a list entry fills from its key (:meth:`Node.key_fill`) and identity
+derivation (:func:`ancestors`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -82,7 +86,47 @@ class Node:
     max_elements: int | None = None
     in_choice: bool = False
     memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
-    """Derived facts computed once per node by the checkers (not serialised)."""
+    """Derived facts computed once per node (not serialised)."""
+
+    # -- the model rules every emitter and checker shares ---------------------
+    @property
+    def implicit(self) -> bool:
+        """A container that exists whenever its parent does (no presence, ``when`` or choice)."""
+        return self.kind == "container" and not (self.presence or self.whens or self.in_choice)
+
+    @property
+    def required(self) -> bool:
+        """Whether this node must be present wherever its parent is (a required field, ``!``).
+
+        A mandatory leaf is, unless a ``when`` or a choice guards it (not
+        enforced by the definitions; see the coverage report); an implicit
+        container is when a descendant is required.
+        """
+        found: bool | None = self.memo.get("required")
+        if found is None:
+            if self.kind == "leaf":
+                found = self.mandatory and not self.whens and not self.in_choice
+            else:
+                found = self.implicit and any(c.required for c in self.children.values())
+            self.memo["required"] = found
+        return found
+
+    def key_fill(self) -> dict[str, tuple[str, str]]:
+        """For each key leaf of a list: the (container, leaf) its leafref ``../container/leaf``
+        names, which the authoring form fills from the map key (``config/name``)."""
+        fills: dict[str, tuple[str, str]] | None = self.memo.get("key_fill")
+        if fills is None:
+            fills = {}
+            for key in self.keys:
+                leaf = self.children.get(key)
+                path = leaf.type.leafref if leaf and leaf.type else None
+                if path is None:
+                    continue
+                steps = [s.rpartition(":")[2] for s in path.split("/")]
+                if len(steps) == 3 and steps[0] == ".." and steps[1] in self.children:
+                    fills[key] = (steps[1], steps[2])
+            self.memo["key_fill"] = fills
+        return fills
 
 
 @dataclass
@@ -102,16 +146,19 @@ class Schema:
         """Whether ``identity`` derives (transitively) from ``base``."""
         if or_self and identity == base:
             return True
-        seen: set[str] = set()
-        todo = list(self.identities.get(identity, ()))
-        while todo:
-            current = todo.pop()
-            if current == base:
-                return True
-            if current not in seen:
-                seen.add(current)
-                todo.extend(self.identities.get(current, ()))
-        return False
+        return base in ancestors(self.identities, self.identities.get(identity, ()))
+
+
+def ancestors(bases: Mapping[str, Sequence[str]], start: Iterable[str]) -> set[str]:
+    """``start`` and every identity they derive from, following ``bases`` (identity -> bases)."""
+    seen: set[str] = set()
+    todo = list(start)
+    while todo:
+        current = todo.pop()
+        if current not in seen:
+            seen.add(current)
+            todo.extend(bases.get(current, ()))
+    return seen
 
 
 def _type_to_json(t: TypeInfo) -> dict[str, Any]:

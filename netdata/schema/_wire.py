@@ -15,7 +15,6 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from netdata._exceptions import DocumentError
-from netdata.schema._emit_cue import key_fill
 from netdata.schema._identities import identity_from_label, identity_labels
 from netdata.schema._ir import INT_BOUNDS, WIDE_NUMBERS, Node, Schema, TypeInfo
 from netdata.schema._paths import entry_step
@@ -203,7 +202,7 @@ class _Decoder:
             return None
         parent_path = path.rpartition("/")[0]
         out: dict[str, Any] = {}
-        fills = key_fill(node)
+        fills = node.key_fill()
         for index, item in enumerate(value, start=1):
             early = _peek_keys(node, item)
             entry_path = f"{parent_path}/" + (
@@ -379,7 +378,7 @@ class _Encoder:
 
     def list_(self, node: Node, value: Any, path: str) -> list[dict[str, Any]]:
         entries: list[dict[str, Any]] = []
-        fills = key_fill(node)
+        fills = node.key_fill()
 
         def walk(level: Any, keys: list[str]) -> None:
             if len(keys) == len(node.keys):

@@ -19,7 +19,6 @@ from typing import Any
 
 from pyang import xpath_parser
 
-from netdata.schema._emit_cue import key_fill
 from netdata.schema._identities import identity_from_label
 from netdata.schema._ir import Node, Schema, TypeInfo
 
@@ -257,7 +256,7 @@ def filled(entry: Cursor, container: str) -> dict[str, str]:
         return {}
     return {
         target: entry.keys[key]
-        for key, (holder, target) in key_fill(entry.node).items()
+        for key, (holder, target) in entry.node.key_fill().items()
         if holder == container and key in entry.keys
     }
 

@@ -268,14 +268,7 @@ def _required(root: Node, path: Labels) -> bool:
     while node is not None and step < len(path):
         node = node.children.get(path[step])
         step += 1 + (len(node.keys) if node is not None and node.kind == "list" else 0)
-    return (
-        node is not None
-        and step == len(path)
-        and node.kind == "leaf"
-        and node.mandatory
-        and not node.whens
-        and not node.in_choice
-    )
+    return node is not None and step == len(path) and node.kind == "leaf" and node.required
 
 
 def _value_key(value: Any) -> Any:

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from netdata.schema._emit_cue import key_fill
 from netdata.schema._ir import Node, Schema
 from netdata.schema._paths import entry_step
 from netdata.schema._wire import Problem
@@ -39,7 +38,7 @@ def _walk(evaluator: Evaluator, cursor: Cursor) -> Iterator[Cursor]:
     names = list(cursor.value)
     virtual = [k for k in cursor.keys if k not in cursor.value]
     if cursor.node.kind == "list":
-        virtual += [c for c, _ in key_fill(cursor.node).values() if c not in cursor.value]
+        virtual += [c for c, _ in cursor.node.key_fill().values() if c not in cursor.value]
     for name in names + virtual:
         schema_node = cursor.node.children.get(name)
         if schema_node is None or not _relevant(schema_node):
@@ -97,9 +96,9 @@ def _mandatory_leaves(node: Node, path: str) -> list[str]:
     """Mandatory leaves reachable from ``node`` through non-presence containers."""
     out = []
     for child in node.children.values():
-        if child.kind == "leaf" and child.mandatory and not child.whens and not child.in_choice:
+        if child.kind == "leaf" and child.required:
             out.append(f"{path}/{child.name}")
-        elif child.kind == "container" and not (child.presence or child.in_choice or child.whens):
+        elif child.implicit:
             out += _mandatory_leaves(child, f"{path}/{child.name}")
     return out
 
@@ -150,7 +149,7 @@ def _filled_keys(parent: Cursor | None) -> set[str]:
     """Key leaves whose leafref is the ``../config/<key>`` fill (checked by CUE/decoder)."""
     if parent is None or parent.node.kind != "list":
         return set()
-    return set(key_fill(parent.node))
+    return set(parent.node.key_fill())
 
 
 def _leafref(
