@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 
 class NetdataError(Exception):
@@ -76,6 +77,23 @@ class CueDiagnostic:
         if not self.positions:
             return head
         return head + "\n" + "\n".join(f"    {p}" for p in self.positions)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One defect found in one document: data path, message, source position if known.
+
+    Found by the RFC 7951 decoder, the cue batch and the post-checks alike;
+    ``position`` (``file:line:column``) is added when the document's text is
+    known. Public as ``netdata.schema.Problem`` and ``netdata.validate.ValidationError``.
+    """
+
+    path: str
+    message: str
+    position: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "message": self.message, "position": self.position}
 
 
 class CueError(NetdataError):

@@ -1,8 +1,9 @@
 """YANG to CUE schema compiler, the schema IR (the model rules) and the RFC 7951 encoder/decoder."""
 
+from netdata._exceptions import Problem
 from netdata.schema._build import SchemaBuild, build_schema
 from netdata.schema._ir import Schema
-from netdata.schema._wire import Problem, decode_rfc7951, encode_rfc7951
+from netdata.schema._wire import decode_rfc7951, encode_rfc7951
 
 __all__ = [
     "Problem",

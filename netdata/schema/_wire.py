@@ -10,22 +10,13 @@ members, mandatory leaves) are left to the CUE definitions.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from netdata._exceptions import DocumentError
+from netdata._exceptions import DocumentError, Problem
 from netdata.schema._identities import identity_from_label, identity_labels
 from netdata.schema._ir import INT_BOUNDS, WIDE_NUMBERS, Node, Schema, TypeInfo
 from netdata.schema._paths import entry_step
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One defect found in a document: data path and message."""
-
-    path: str
-    message: str
 
 
 class _Mismatch(Exception):

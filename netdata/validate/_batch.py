@@ -26,20 +26,20 @@ import re
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
-from netdata._exceptions import CueError
+from netdata._exceptions import CueError, Problem
 from netdata.cue import Cue
 from netdata.schema._build import SchemaBuild
 from netdata.schema._emit_cue import PACKAGE, ROOT
 from netdata.schema._ir import Node, Schema
 from netdata.schema._paths import authoring_path
-from netdata.schema._wire import Problem
 
 SHARD_BYTES = 1_500_000
 """JSON bytes per cue run (about 50 large leaf configs): cue's time grows faster
 than linearly with its input, and each run costs about 0.1 s to start."""
 _DOCS = "docs"
+T = TypeVar("T")
 _DISJUNCTION = re.compile(r"^\d+ errors in empty disjunction:?$")
 
 Labels = tuple[str, ...]
@@ -103,17 +103,22 @@ def vet_trees(
     trees: Sequence[dict[str, Any]],
     cue: Cue,
     jobs: int,
-    meanwhile: Callable[[], None],
-) -> dict[int, list[Problem]]:
-    """Problems cue finds in each tree (by index); ``meanwhile`` runs during the cue runs."""
+    meanwhile: Callable[[], T],
+) -> tuple[dict[int, list[Problem]], T]:
+    """Problems cue finds in each tree (by index), and the result of ``meanwhile``,
+    which runs in this thread while the first cue runs do (a job on plain data,
+    such as the post-checks)."""
     shapes = _shapes(trees, build.schema)
     at_leaves: list[tuple[int, int, int, Labels, str | None]] = []
     again: set[int] = set()
     todo = [(s, k) for s, shape in enumerate(shapes) for k in range(shape.width())]
+    side: list[T] = []  # the result of meanwhile, once it ran
     while todo:
         units, parts = _merge(shapes, todo)
         quiet: list[tuple[int, int]] = []
-        for unit, errors in _run_cue(build, units, cue, jobs, meanwhile).items():
+        found, ran = _run_cue(build.cue_source, units, cue, jobs, None if side else meanwhile)
+        side += ran
+        for unit, errors in found.items():
             failed: set[tuple[int, int]] = set()
             for labels, message in errors:
                 part, position = _owner(shapes, parts[unit], labels)
@@ -131,7 +136,6 @@ def vet_trees(
         # cue reports a missing required field only when its run has no other
         # error: the units that shared a tree with a failing one are vetted again.
         todo = [p for p in quiet if p[0] not in again]
-        meanwhile = _nothing
     per_tree: dict[int, dict[Labels, list[str]]] = {}
     for shape, position, pick, labels, message in at_leaves:
         if shape not in again:
@@ -140,24 +144,21 @@ def vet_trees(
                     _note(per_tree, tree, labels, message)
     if again:  # exact: every distinct piece of these shapes whole
         pieces, owners = _whole(shapes, sorted(again))
-        for unit, errors in _run_cue(build, pieces, cue, jobs, _nothing).items():
+        for unit, errors in _run_cue(build.cue_source, pieces, cue, jobs, None)[0].items():
             for labels, message in errors:
                 for tree in owners[unit]:
                     _note(per_tree, tree, labels, message)
-    return {
+    problems = {
         tree: [
             Problem(authoring_path(build.schema.root, labels), " | ".join(m) or _NO_MATCH)
             for labels, m in grouped.items()
         ]
         for tree, grouped in per_tree.items()
     }
+    return problems, side[0] if side else meanwhile()
 
 
 _NO_MATCH = "no allowed value matches"
-
-
-def _nothing() -> None:
-    pass
 
 
 def _note(
@@ -343,25 +344,25 @@ def _whole(shapes: list[_Shape], chosen: list[int]) -> tuple[list[dict[str, Any]
 
 
 def _run_cue(
-    build: SchemaBuild,
+    cue_source: str,
     trees: list[dict[str, Any]],
     cue: Cue,
     jobs: int,
-    meanwhile: Callable[[], None],
-) -> dict[int, Errors]:
+    meanwhile: Callable[[], T] | None,
+) -> tuple[dict[int, Errors], list[T]]:
     """Vet ``trees`` in shards; a second pass finds missing mandatory leaves.
 
     cue reports "required but not present" (an incomplete value) only when a
     run has no other error, so trees without errors in a failing shard are
     vetted again on their own. ``meanwhile`` runs in this thread while the
-    first pass runs. Returns the errors by tree index.
+    first pass runs. Returns the errors by tree index, and ``[meanwhile()]``.
     """
     texts = [json.dumps(t, default=str) for t in trees]
     found: dict[int, Errors] = {}
     shards = _shards(list(range(len(trees))), texts)
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = [pool.submit(_vet, build, texts, s, cue) for s in shards]
-        meanwhile()
+        futures = [pool.submit(_vet, cue_source, texts, s, cue) for s in shards]
+        ran = [] if meanwhile is None else [meanwhile()]
         while futures:
             outcomes = [f.result() for f in futures]
             retry: list[int] = []
@@ -371,8 +372,8 @@ def _run_cue(
                 if problems:
                     retry += [i for i in shard if i not in problems]
             shards = _shards(retry, texts)
-            futures = [pool.submit(_vet, build, texts, s, cue) for s in shards]
-    return found
+            futures = [pool.submit(_vet, cue_source, texts, s, cue) for s in shards]
+    return found, ran
 
 
 def _shards(units: list[int], texts: list[str]) -> list[list[int]]:
@@ -388,10 +389,11 @@ def _shards(units: list[int], texts: list[str]) -> list[list[int]]:
     return shards
 
 
-def _vet(build: SchemaBuild, texts: list[str], shard: list[int], cue: Cue) -> dict[int, Errors]:
+def _vet(cue_source: str, texts: list[str], shard: list[int], cue: Cue) -> dict[int, Errors]:
+    """One cue run (a job on plain data): the trees ``shard`` of ``texts`` against ``#Root``."""
     data = ",".join(f'"{i}":{texts[i]}' for i in shard)
     files = {
-        "schema.cue": build.cue_source,
+        "schema.cue": cue_source,
         "docs.cue": f"package {PACKAGE}\n\n{_DOCS}: [string]: {ROOT}\n",
         "data.json": f'{{"{_DOCS}":{{{data}}}}}',
     }

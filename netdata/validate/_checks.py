@@ -8,12 +8,12 @@ neighbors) and evaluate XPath; see docs/schema.md.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
+from netdata._exceptions import Problem
 from netdata.schema._ir import Node, Schema
 from netdata.schema._paths import entry_step
-from netdata.schema._wire import Problem
 from netdata.schema._xpath import Cursor, Evaluator, Unsupported
 
 
@@ -47,6 +47,13 @@ def _walk(evaluator: Evaluator, cursor: Cursor) -> Iterator[Cursor]:
             yield child
             if child.node.kind in ("container", "list"):
                 yield from _walk(evaluator, child)
+
+
+def post_check_all(
+    schema: Schema, trees: Sequence[dict[str, Any]], leafrefs: bool = True
+) -> list[list[Problem]]:
+    """:func:`post_check` of each tree (a job on plain data: it may run anywhere)."""
+    return [post_check(schema, tree, leafrefs) for tree in trees]
 
 
 def post_check(schema: Schema, tree: dict[str, Any], leafrefs: bool = True) -> list[Problem]:

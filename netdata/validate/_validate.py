@@ -8,33 +8,27 @@ checks the RFC 7951 encoding), and all authoring-form trees are vetted against
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from netdata._documents import read_document
-from netdata._exceptions import DocumentError
+from netdata._exceptions import DocumentError, Problem
 from netdata.cue import Cue
 from netdata.schema import Schema, SchemaBuild, build_schema, decode_rfc7951
 from netdata.schema._ir import Node
 from netdata.validate._batch import vet_trees
-from netdata.validate._checks import post_check
+from netdata.validate._checks import post_check_all
 from netdata.validate._positions import locate
 
 FORMS = ("auto", "wire", "authoring")
 
 
-@dataclass(frozen=True)
-class ValidationError:
-    """One problem in one document: data path, message, source position if known."""
-
-    path: str
-    message: str
-    position: str | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"path": self.path, "message": self.message, "position": self.position}
+ValidationError = Problem
+"""One problem in one document: data path, message, source position if known
+(the one type the decoder, the cue batch and the post-checks report)."""
 
 
 @dataclass(frozen=True)
@@ -44,7 +38,7 @@ class FileResult:
     file: str
     valid: bool
     form: str
-    errors: tuple[ValidationError, ...] = field(default_factory=tuple)
+    errors: tuple[Problem, ...] = field(default_factory=tuple)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -92,7 +86,7 @@ class _Doc:
     name: str
     form: str = "authoring"
     tree: dict[str, Any] | None = None
-    errors: list[ValidationError] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)
 
 
 def validate(
@@ -129,7 +123,7 @@ def _with_positions(result: FileResult) -> FileResult:
         return result
     found = locate(text, [e.path for e in result.errors])
     errors = tuple(
-        ValidationError(e.path, e.message, f"{result.file}:{at[0]}:{at[1]}" if at else None)
+        replace(e, position=f"{result.file}:{at[0]}:{at[1]}" if at else None)
         for e, at in zip(result.errors, found, strict=True)
     )
     return FileResult(result.file, result.valid, result.form, errors)
@@ -155,35 +149,27 @@ def validate_documents(
     schema = build.schema
     docs = [_prepare(name, data, form, schema) for name, data in documents]
     pending = [i for i, d in enumerate(docs) if d.tree is not None and not d.errors]
-    checked: dict[int, list[ValidationError]] = {}
-
-    def post_checks() -> None:  # runs while cue works
-        for index in pending:
-            tree = docs[index].tree
-            assert tree is not None
-            checked[index] = [
-                ValidationError(p.path, p.message) for p in post_check(schema, tree, leafrefs)
-            ]
-
     trees = [docs[i].tree or {} for i in pending]
-    for position, problems in vet_trees(build, trees, cue or Cue(), jobs, post_checks).items():
-        docs[pending[position]].errors += [ValidationError(p.path, p.message) for p in problems]
-    for index, errors in checked.items():
-        docs[index].errors += errors
+    checks = functools.partial(post_check_all, schema, trees, leafrefs)  # runs while cue works
+    vetted, checked = vet_trees(build, trees, cue or Cue(), jobs, checks)
+    for position, problems in vetted.items():
+        docs[pending[position]].errors += problems
+    for position, problems in enumerate(checked):
+        docs[pending[position]].errors += problems
     return [FileResult(d.name, not d.errors, d.form, tuple(d.errors)) for d in docs]
 
 
 def _prepare(name: str, data: Any, form: str, schema: Schema) -> _Doc:
     if isinstance(data, BaseException):
-        return _Doc(name, "unknown", None, [ValidationError("/", str(data))])
+        return _Doc(name, "unknown", None, [Problem("/", str(data))])
     chosen = detect_form(data, schema) if form == "auto" else form
     doc = _Doc(name, chosen)
     if chosen == "wire":
         tree, problems = decode_rfc7951(data, schema)
         doc.tree = tree
-        doc.errors = [ValidationError(p.path, p.message) for p in problems]
+        doc.errors = problems
     elif isinstance(data, dict):
         doc.tree = data
     else:
-        doc.errors = [ValidationError("/", "expected a mapping of top-level nodes")]
+        doc.errors = [Problem("/", "expected a mapping of top-level nodes")]
     return doc
