@@ -31,8 +31,8 @@ from netdata.build._output import device_text, read_manifest, write_atomically, 
 from netdata.build._overlay import Device, open_overlay
 from netdata.build._repository import (
     GroupFile,
-    Host,
     Groups,
+    Host,
     load_groups,
     load_hosts,
     package_name,
@@ -137,7 +137,8 @@ def build(
             json.dumps([common, host.digest, [(str(g.path), g.digest) for g in applying]]).encode()
         )
         if trouble:
-            errors = tuple(DeviceError("/", t, _files(host, applying, settings.root)) for t in trouble)
+            where = _files(host, applying, settings.root)
+            errors = tuple(DeviceError("/", t, where) for t in trouble)
             results[host.name] = DeviceResult(
                 host.name, FAILED, files.get(host.name), digest, None, stamp, host.summary(), errors
             )

@@ -18,14 +18,22 @@ from pathlib import Path
 from typing import Any
 
 from netdata._exceptions import CueDiagnostic, CueError, CueTimeoutError
-from netdata.build._overlay import FILES_FIELD, GENERATED, OUT_FIELD, Device, Overlay, generated_file
+from netdata.build._overlay import (
+    FILES_FIELD,
+    GENERATED,
+    OUT_FIELD,
+    Device,
+    Overlay,
+    generated_file,
+)
 from netdata.build._result import DeviceError
 from netdata.cue import Cue
 from netdata.schema import Schema
 from netdata.schema._paths import authoring_path
 
-SHARD_SIZE = 250
-"""Devices per cue run: each run's maps stay far below cue's quadratic range."""
+SHARD_SIZE = 100
+"""Most devices per cue run. Measured with 48-port leaves: cue's CPU per device is
+lowest near 100 (8 ms; 10.6 ms at 50, 13 ms at 250, 18 ms at 500: superlinear)."""
 
 
 @dataclass
@@ -51,7 +59,8 @@ def evaluate(
     runner: Runner, devices: Sequence[Device], jobs: int, shard_size: int = SHARD_SIZE
 ) -> Evaluation:
     """Export the config of every device; errors per device for those that fail."""
-    shards = [devices[i : i + shard_size] for i in range(0, len(devices), shard_size)]
+    count = max(min(jobs, len(devices)), -(-len(devices) // shard_size))
+    shards = [devices[i::count] for i in range(count)]
     result = Evaluation()
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         for part in pool.map(lambda shard: _shard(runner, shard), shards):

@@ -80,7 +80,7 @@ class DeviceResult:
 
 @dataclass(frozen=True)
 class BuildResult:
-    """The outcome of :func:`netdata.build`: the devices selected, and problems of the repository."""
+    """The outcome of :func:`netdata.build`: the selected devices and the repository's problems."""
 
     output: Path
     devices: dict[str, DeviceResult]
