@@ -98,8 +98,8 @@ def _export(runner: Runner, devices: Sequence[Device]) -> dict[str, dict[str, An
         place=(json.dumps(FILES_FIELD), "filename"),
         all_errors=True,
     )
-    configs: dict[str, dict[str, Any]] = json.loads(text)
-    return configs
+    exported: dict[str, dict[str, Any]] = json.loads(text)
+    return {name: device["config"] for name, device in exported.items()}
 
 
 def _attribute(
@@ -139,7 +139,10 @@ def _owners(
 
 
 def _data_path(schema: Schema, labels: tuple[str, ...]) -> str:
-    return authoring_path(schema.root, labels) if labels else "/"
+    """``/a/b[k=v]`` below ``config``; ``vars.a.b`` for an error in the variables."""
+    if labels[:1] == ("vars",):
+        return ".".join(labels)
+    return authoring_path(schema.root, labels[1:]) if len(labels) > 1 else "/"
 
 
 def _positions(diag: CueDiagnostic, overlay: Overlay) -> tuple[str, ...]:

@@ -158,7 +158,9 @@ def generated_file(package: str, overlay: Overlay, devices: Sequence[Device]) ->
 
     Each device's ``vars`` are its host variables unified with every group
     file that applies; its ``config`` is unified with ``#Root`` (open in the
-    fast overlay) and placed at ``netdata_out: <device>``.
+    fast overlay). Both are exported, at ``netdata_out: <device>: config|vars``:
+    cue reports errors only in what it evaluates, and an unknown key in the
+    variables (of a closed ``#Device.vars``) does not reach ``config``.
     """
     imports = sorted({overlay.groups[g.path] for d in devices for g in d.groups if g.is_cue})
     alias = {path: f"netdata_g{n}" for n, path in enumerate(imports)}
@@ -175,8 +177,8 @@ def generated_file(package: str, overlay: Overlay, devices: Sequence[Device]) ->
         parts.append(f"{{name: {json.dumps(device.host.name)}}}")
         unified = " & ".join(parts)
         lines.append(
-            f"\t{json.dumps(device.host.name)}: netdata_oc.#Root & "
-            f"(#Device & {{vars: {unified}}}).config"
+            f"\t{json.dumps(device.host.name)}: {{let d = #Device & {{vars: {unified}}}, "
+            "config: netdata_oc.#Root & d.config, vars: d.vars}"
         )
     lines.append("}")
     return "\n".join(lines) + "\n"

@@ -10,34 +10,8 @@ import pytest
 
 from netdata.schema import SchemaBuild, build_schema
 
-TRANSFORM = """\
-package fabric
-
-import "netdata.example/oc"
-
-#Device: {
-	vars: {
-		name: string
-		role: string
-		mtu:  int
-		ntp: [...string]
-		interfaces: [string]: {description: string, lag?: string}
-		...
-	}
-	config: oc.#Root & {
-		system: config: hostname: vars.name
-		system: ntp: servers: server: {for s in vars.ntp {(s): config: address: s}}
-		interfaces: interface: {
-			for n, i in vars.interfaces {
-				(n): {
-					config: {type: "ethernetCsmacd", description: i.description, mtu: vars.mtu}
-					if i.lag != _|_ {ethernet: config: "aggregate-id": i.lag}
-				}
-			}
-		}
-	}
-}
-"""
+DATA = Path(__file__).parent / "data"
+TRANSFORM = (DATA / "device.cue").read_text()
 
 HOSTS = """\
 hosts:
