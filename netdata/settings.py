@@ -25,9 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from netdata._exceptions import SetupError
+from netdata._documents import parse_data, read_text
+from netdata._exceptions import DocumentError, SetupError
 
 SETTINGS_FILE = "netdata.yaml"
 KEYS = ("inventory", "groups", "transforms", "output", "models", "push")
@@ -160,11 +159,10 @@ def _models(data: Mapping[str, Any], root: Path, where: str) -> tuple[Path, ...]
 
 def _read_yaml(path: Path) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise SetupError(f"{path}: cannot be read: {exc.strerror or exc}") from None
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise SetupError(f"{path}: not valid YAML: {exc}") from None
+        text = read_text(path)
+        data = parse_data(text, str(path)) if text.strip() else {}
+    except DocumentError as exc:
+        raise SetupError(str(exc)) from None
     if data is None:
         return {}
     if not isinstance(data, dict):

@@ -42,8 +42,9 @@ from netdata.build._repository import (
 from netdata.build._result import FAILED, OK, BuildResult, DeviceError, DeviceResult
 from netdata.cue import Cue
 from netdata.inventory import Filters, device_file_names, safe_filename
-from netdata.schema import SchemaBuild, build_schema, encode_rfc7951, validate_documents
+from netdata.schema import SchemaBuild, build_schema, encode_rfc7951
 from netdata.settings import Settings, load_settings
+from netdata.validate import validate_documents
 
 
 @dataclass(frozen=True)

@@ -8,15 +8,16 @@ import re
 from pathlib import Path
 from typing import Any
 
-from netdata._exceptions import SetupError
-from netdata.build._build import Selection, build
+from netdata._exceptions import UsageError
+from netdata.build import Selection, build
+from netdata.cli._common import EXIT_FOUND_PROBLEMS, EXIT_OK
 from netdata.settings import load_settings
 
-EXIT_OK, EXIT_FAILED = 0, 1
 _SHARD = re.compile(r"^(\d+)/(\d+)$")
 
 
 def register(subparsers: Any) -> None:
+    """Add the ``build`` command."""
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "build",
         help="build every device's RFC 7951 config from inventory, groups and CUE transforms",
@@ -60,13 +61,13 @@ def _shard(text: str | None) -> tuple[int, int] | None:
         return None
     match = _SHARD.match(text)
     if match is None or not 1 <= int(match[1]) <= int(match[2]):
-        raise SetupError(f"--shard must be I/N with 1 <= I <= N, got {text!r}")
+        raise UsageError(f"--shard must be I/N with 1 <= I <= N, got {text!r}")
     return int(match[1]), int(match[2])
 
 
 def _run(args: argparse.Namespace) -> int:
     if args.jobs < 1:
-        raise SetupError("--jobs must be at least 1")
+        raise UsageError("--jobs must be at least 1")
     settings = load_settings(args.repo).replace(
         inventory=args.inventory,
         groups=args.groups,
@@ -93,4 +94,4 @@ def _run(args: argparse.Namespace) -> int:
             f"{len(result.devices)} devices: {fresh} built, {len(result.devices) - fresh} up to "
             f"date, {len(result.failed)} failed; output in {result.output}"
         )
-    return EXIT_OK if result.ok else EXIT_FAILED
+    return EXIT_OK if result.ok else EXIT_FOUND_PROBLEMS
