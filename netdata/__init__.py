@@ -2,7 +2,8 @@
 
 The pipeline API is exported here; each stage lives in its own subpackage:
 ``netdata.cue`` (the cue runner), ``netdata.inventory``, ``netdata.schema``
-(the YANG compiler and RFC 7951 codec), ``netdata.validate`` and ``netdata.sim``
+(the YANG compiler and RFC 7951 codec), ``netdata.validate``, ``netdata.build``
+(the fleet build; ``netdata.build(...)`` is its function) and ``netdata.sim``
 (simulated gNMI devices; needs the ``sim`` extra). The command line is ``netdata.cli``.
 """
 
@@ -20,6 +21,7 @@ from netdata._exceptions import (
     SetupError,
     UsageError,
 )
+from netdata.build import BuildResult, Selection, build
 from netdata.cue import Cue
 from netdata.inventory import Filters, fetch_inventory, open_source, write_host_files
 from netdata.schema import build_schema, decode_rfc7951, encode_rfc7951
@@ -29,6 +31,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "BuildError",
+    "BuildResult",
     "Cue",
     "CueError",
     "CueNotFoundError",
@@ -40,9 +43,11 @@ __all__ = [
     "NetdataError",
     "PushError",
     "SchemaError",
+    "Selection",
     "SetupError",
     "UsageError",
     "__version__",
+    "build",
     "build_schema",
     "decode_rfc7951",
     "encode_rfc7951",

@@ -120,10 +120,18 @@ class Cue:
         files: Mapping[str, FileContents] | None = None,
         tags: Mapping[str, str] | None = None,
         all_errors: bool = False,
+        place: Sequence[str] = (),
         timeout: float | None = None,
     ) -> str:
-        """``cue export``: evaluate to concrete data and return it as text (``out``)."""
-        args = [*_common_flags(expression, tags, all_errors), "--out", out, *map(str, inputs)]
+        """``cue export``: evaluate to concrete data and return it as text (``out``).
+
+        ``place`` are ``--path`` label expressions that put each data (non-CUE)
+        file at a path, evaluated ``--with-context`` (``filename``, ``index``, ...).
+        """
+        args = [*_common_flags(expression, tags, all_errors), "--out", out]
+        if place:
+            args += ["--with-context", *(a for label in place for a in ("--path", label))]
+        args += map(str, inputs)
         return self.run(
             "export",
             args,

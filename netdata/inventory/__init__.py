@@ -10,7 +10,12 @@ from netdata.inventory._http import Connection
 from netdata.inventory._model import Filters, HostVars, Source
 from netdata.inventory._nautobot import DEFAULT_QUERY, NautobotGraphQLSource, NautobotRESTSource
 from netdata.inventory._netbox import NetBoxRESTSource
-from netdata.inventory._output import hosts_document, safe_filename, write_host_files
+from netdata.inventory._output import (
+    device_file_names,
+    hosts_document,
+    safe_filename,
+    write_host_files,
+)
 
 __all__ = [
     "DEFAULT_QUERY",
@@ -24,6 +29,7 @@ __all__ = [
     "NetBoxRESTSource",
     "Source",
     "SourceKind",
+    "device_file_names",
     "fetch_inventory",
     "hosts_document",
     "open_source",

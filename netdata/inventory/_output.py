@@ -11,7 +11,7 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
@@ -67,6 +67,38 @@ def safe_filename(name: str) -> str:
     return result
 
 
+def device_file_names(
+    names: Iterable[str], suffix: str
+) -> tuple[dict[str, str], dict[str, InventoryError]]:
+    """File names (``safe_filename`` + ``suffix``) for device names, and the names that get none.
+
+    A name gets none when it is empty or too long, or when its file name
+    differs from another's only in letter case (they would collide on
+    case-insensitive file systems: both are refused).
+    """
+    files: dict[str, str] = {}
+    problems: dict[str, InventoryError] = {}
+    folded: dict[str, str] = {}
+    for name in names:
+        try:
+            fname = f"{safe_filename(name)}{suffix}"
+        except InventoryError as exc:
+            problems[name] = exc
+            continue
+        other = folded.setdefault(fname.casefold(), name)
+        if other != name:
+            for device in (other, name):
+                problems[device] = InventoryError(
+                    f"devices {other!r} and {name!r} differ only in letter case: their files "
+                    "would collide on case-insensitive file systems",
+                    device=device,
+                )
+            files.pop(other, None)
+            continue
+        files[name] = fname
+    return files, problems
+
+
 def hosts_document(hosts: Mapping[str, HostVars]) -> dict[str, Any]:
     """The single document for ``cue export``: ``{"hosts": {"<name>": {...}}}``."""
     return {"hosts": dict(hosts)}
@@ -94,18 +126,10 @@ def write_host_files(
     in the inventory) are removed.
     """
     outdir = Path(outdir)
-    targets: dict[str, Path] = {}
-    folded: dict[str, str] = {}
-    for name in hosts:
-        fname = f"{safe_filename(name)}.{fmt}"
-        other = folded.setdefault(fname.casefold(), name)
-        if other != name:
-            raise InventoryError(
-                f"devices {other!r} and {name!r} differ only in letter case: their files "
-                "would collide on case-insensitive file systems",
-                device=name,
-            )
-        targets[name] = outdir / fname
+    names, problems = device_file_names(hosts, f".{fmt}")
+    if problems:
+        raise next(iter(problems.values()))
+    targets = {name: outdir / fname for name, fname in names.items()}
     try:
         outdir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -1,0 +1,289 @@
+"""``build``: the fleet's configs from inventory, group variables and CUE transforms.
+
+1. The inventory's devices are selected; each one's inputs (host variables,
+   the group files that apply, the transforms, the schema build, the netdata
+   version) are digested, and a device whose digest matches its entry in the
+   previous ``build.json`` is left as it is (unless ``force``).
+2. ``#Device`` is exported for the others in few cue runs against an open
+   ``#Root`` (:mod:`netdata.build._evaluate`): the transforms' cost only.
+3. All configs are validated together by the validator (``netdata
+   validate``'s checks: the deduplicating cue vet against ``#Root``,
+   leafrefs, ``when``); only the devices that fail are exported once more
+   against the real ``#Root``, so cue's errors point into the user's files.
+4. Valid configs are encoded to RFC 7951 and written; a failed device keeps
+   its previous file and is marked failed in ``build.json``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from netdata._exceptions import BuildError
+from netdata.build._evaluate import Runner, evaluate
+from netdata.build._output import device_text, read_manifest, write_atomically, write_manifest
+from netdata.build._overlay import Device, open_overlay
+from netdata.build._repository import (
+    GroupFile,
+    Groups,
+    Host,
+    load_groups,
+    load_hosts,
+    package_name,
+    sha256,
+    tree_digest,
+)
+from netdata.build._result import FAILED, OK, BuildResult, DeviceError, DeviceResult
+from netdata.cue import Cue
+from netdata.inventory import Filters, device_file_names, safe_filename
+from netdata.schema import SchemaBuild, build_schema, encode_rfc7951
+from netdata.settings import Settings, load_settings
+from netdata.validate import validate_documents
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which devices to build: all filters must match; ``shard`` is (index from 1, count)."""
+
+    devices: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()
+    locations: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    shard: tuple[int, int] | None = None
+    changed: tuple[Path, ...] | None = None
+    """Only the devices these files affect (host file, group files, transforms); None: all."""
+
+    def matches(self, host: Host) -> bool:
+        filters = Filters(self.roles, self.locations, self.tags, self.devices)
+        if not filters.matches(host.vars):
+            return False
+        if self.shard is None:
+            return True
+        index, count = self.shard
+        digest = hashlib.sha256(host.name.encode()).digest()
+        return int.from_bytes(digest[:8], "big") % count == index - 1
+
+
+@dataclass
+class _Plan:
+    """A device to evaluate."""
+
+    host: Host
+    groups: list[GroupFile]
+    file: str
+    digest: str
+
+
+def build(
+    settings: Settings | str | Path | None = None,
+    *,
+    selection: Selection | None = None,
+    force: bool = False,
+    jobs: int = 2,
+    leafrefs: bool = True,
+    schema: SchemaBuild | None = None,
+    cue: Cue | None = None,
+) -> BuildResult:
+    """Build the configs of the repository's devices (see docs/build.md).
+
+    ``settings`` is a :class:`Settings` or a folder to find them from (default:
+    the current folder). Returns per device its status and errors; raises
+    :class:`BuildError` (or another netdata error) only when nothing can be
+    built: no transforms, an unreadable inventory file, a missing model folder.
+    """
+    from netdata import __version__
+
+    if not isinstance(settings, Settings):
+        settings = load_settings(settings)
+    selection = selection or Selection()
+    if len(settings.models) > 1:
+        raise BuildError("only one YANG model folder is supported in 'models' for now")
+    schema = schema or build_schema(settings.models[0] if settings.models else None)
+    runner_cue = cue or Cue()
+    package, transforms = package_name(settings.transforms)
+    module = settings.root / "cue.mod" / "module.cue"
+    transforms_digest = tree_digest(
+        [*transforms, *([module] if module.is_file() else [])], settings.root
+    )
+    schema_digest = sha256(schema.cue_file.read_bytes() + schema.meta_file.read_bytes())
+    groups = load_groups(settings.groups)
+    hosts, problems = load_hosts(settings.inventory)
+    problems = [*groups.problems, *problems, *_orphans(groups, hosts)]
+    files, bad_names = device_file_names([h.name for h in hosts], ".json")
+    output = settings.output
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BuildError(f"cannot create the output folder {output}: {exc.strerror}") from None
+    previous = read_manifest(output)
+    stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    common = json.dumps([__version__, schema_digest, transforms_digest, leafrefs])
+    results: dict[str, DeviceResult] = {}
+    plans: list[_Plan] = []
+    for host in hosts:
+        if not selection.matches(host):
+            continue
+        applying, trouble = groups.applying(host)
+        if not _affected(selection.changed, host, applying, settings, transforms):
+            continue
+        if host.name in bad_names:
+            trouble.append(str(bad_names[host.name]))
+        digest = sha256(
+            json.dumps([common, host.digest, [(str(g.path), g.digest) for g in applying]]).encode()
+        )
+        if trouble:
+            where = _files(host, applying, settings.root)
+            errors = tuple(DeviceError("/", t, where) for t in trouble)
+            results[host.name] = DeviceResult(
+                host.name, FAILED, files.get(host.name), digest, None, stamp, host.summary(), errors
+            )
+            continue
+        kept = previous.get(host.name)
+        if not force and kept is not None and _up_to_date(kept, digest, output):
+            results[host.name] = kept
+            continue
+        plans.append(_Plan(host, applying, files[host.name], digest))
+    built = _evaluate_all(settings, schema, runner_cue, package, transforms, plans, jobs, leafrefs)
+    for plan in plans:
+        name = plan.host.name
+        outcome = built[name]
+        if isinstance(outcome, bytes):
+            write_atomically(output, plan.file, outcome)
+            results[name] = DeviceResult(
+                name, OK, plan.file, plan.digest, sha256(outcome), stamp, plan.host.summary()
+            )
+        else:
+            results[name] = DeviceResult(
+                name, FAILED, plan.file, plan.digest, None, stamp, plan.host.summary(),
+                tuple(outcome),
+            )
+    names = {h.name for h in hosts}
+    manifest = {n: d for n, d in previous.items() if n in names}
+    manifest.update(results)
+    write_manifest(output, __version__, schema_digest, manifest, problems)
+    return BuildResult(output, dict(sorted(results.items())), tuple(problems))
+
+
+def _affected(
+    changed: tuple[Path, ...] | None,
+    host: Host,
+    applying: Sequence[GroupFile],
+    settings: Settings,
+    transforms: Sequence[Path],
+) -> bool:
+    """Whether a change of the ``changed`` files can change the device's config."""
+    if changed is None:
+        return True
+    everyone = {*transforms, settings.root / "cue.mod" / "module.cue"}
+    if settings.file is not None:
+        everyone.add(settings.file)
+    mine = {*everyone, *(g.path for g in applying)}
+    if host.file is not None:
+        mine.add(host.file)
+    return any(path.absolute() in mine for path in changed)
+
+
+def _files(host: Host, applying: Sequence[GroupFile], root: Path) -> tuple[str, ...]:
+    """The files a device's inputs come from, to name them in its errors."""
+    paths = [host.file] if host.file is not None else []
+    paths += [g.path for g in applying]
+    return tuple(os.path.relpath(p, root) if p.is_relative_to(root) else str(p) for p in paths)
+
+
+def _orphans(groups: Groups, hosts: Sequence[Host]) -> list[str]:
+    """Host group files for devices the inventory does not list."""
+    known = {safe_filename(h.name) for h in hosts if h.name}
+    return [
+        f"{g.path}: no device of the inventory has this file's name ({stem!r})"
+        for (level, stem), found in groups.files.items()
+        if level == "host" and stem not in known
+        for g in found
+    ]
+
+
+def _up_to_date(kept: DeviceResult, digest: str, output: Path) -> bool:
+    if kept.input_digest != digest:
+        return False
+    if kept.status != OK:
+        return True
+    try:
+        return kept.file is not None and sha256((output / kept.file).read_bytes()) == (
+            kept.output_digest
+        )
+    except OSError:
+        return False
+
+
+def _evaluate_all(
+    settings: Settings,
+    schema: SchemaBuild,
+    cue: Cue,
+    package: str,
+    transforms: list[Path],
+    plans: list[_Plan],
+    jobs: int,
+    leafrefs: bool,
+) -> dict[str, bytes | list[DeviceError]]:
+    """Per device: its RFC 7951 file bytes, or its errors."""
+    if not plans:
+        return {}
+    used = {g.path: g for p in plans for g in p.groups}.values()
+    out: dict[str, bytes | list[DeviceError]] = {}
+    with open_overlay(settings.root, schema, used, check=False) as fast:
+        devices = _devices(fast, plans)
+        runner = Runner(fast, package, transforms, Cue(cue.binary, workdir=fast.directory),
+                        schema.schema)
+        evaluation = evaluate(runner, devices, jobs)
+        out.update(evaluation.errors)
+        verdicts = validate_documents(
+            list(evaluation.configs.items()), build=schema, form="authoring", leafrefs=leafrefs,
+            jobs=jobs, cue=cue,
+        )
+        invalid = {r.file: r for r in verdicts if not r.valid}
+        for name, config in evaluation.configs.items():
+            if name not in invalid:
+                out[name] = device_text(encode_rfc7951(config, schema.schema))
+    if invalid:
+        with open_overlay(settings.root, schema, used, check=True) as check:
+            runner = Runner(check, package, transforms, Cue(cue.binary, workdir=check.directory),
+                            schema.schema)
+            chosen = [p for p in plans if p.host.name in invalid]
+            located = evaluate(runner, _devices(check, chosen), jobs)
+        for name, verdict in invalid.items():
+            out[name] = _merge(verdict.errors, located.errors.get(name, []))
+    return out
+
+
+def _devices(overlay: Any, plans: list[_Plan]) -> list[Device]:
+    devices = []
+    for plan in plans:
+        host = plan.host
+        if host.file is None:
+            data = json.dumps({"hosts": {host.name: host.vars}}, indent=1).encode()
+            data_file = overlay.add_data(plan.file, data)
+        else:
+            data_file = host.file
+        devices.append(Device(host, plan.groups, data_file))
+    return devices
+
+
+def _merge(validated: Sequence[Any], located: list[DeviceError]) -> list[DeviceError]:
+    """The validator's errors with the positions cue gave at the same path, then cue's others."""
+    by_path: dict[str, list[DeviceError]] = {}
+    for error in located:
+        by_path.setdefault(error.path, []).append(error)
+    merged = []
+    for error in validated:
+        positions = tuple(p for e in by_path.pop(error.path, []) for p in e.positions)
+        merged.append(DeviceError(error.path, error.message, positions))
+    merged += [e for errors in by_path.values() for e in errors]
+    return merged
+
+
+
