@@ -150,20 +150,47 @@ def _push(
         if job.commit_confirmed
         else None
     )
-    payload = {options.mode: intended.texts}
     if journal is not None:
         journal.event(
             "set", name, mode=options.mode, commit=commit.id if commit is not None else None
         )
     try:
-        session.set(**payload, commit=commit)  # type: ignore[arg-type]
+        replace = options.mode == "replace"
+        session.set(
+            replace=intended.texts if replace else None,
+            update=None if replace else intended.texts,
+            commit=commit,
+        )
     except GnmiError as exc:
         if not exc.outcome_unknown:
             result.message = f"Set rejected, nothing changed: {exc.code}: {exc.details}"
             return
         _resolve_unknown(session, job, schema, options, before, exc)
-    after = get_running(session, roots)
-    remaining = diff_configs(intended.roots, after, schema, mode=options.mode)
+    try:
+        _verify(session, job, schema, options, journal, result, before, commit)
+    except GnmiError as exc:
+        if commit is None:
+            raise
+        result.message = (
+            f"{exc}; the commit is not confirmed: the device rolls back by itself within "
+            f"{options.confirm_timeout:g} s"
+        )
+
+
+def _verify(
+    session: Session,
+    job: DeviceJob,
+    schema: Schema,
+    options: Options,
+    journal: Journal | None,
+    result: DeviceResult,
+    before: dict[str, Any],
+    commit: Commit | None,
+) -> None:
+    """Get after the Set: confirm if the device holds the intended config, else undo."""
+    name = job.intended.name
+    after = get_running(session, list(job.intended.roots))
+    remaining = diff_configs(job.intended.roots, after, schema, mode=options.mode)
     if remaining:
         result.message = (
             f"verification failed: {len(remaining)} difference(s) after the Set, "
@@ -177,14 +204,7 @@ def _push(
             result.status, result.message = ROLLED_BACK, result.message + "; restored"
         return
     if commit is not None:
-        try:
-            session.set(commit=Commit(commit.id, "confirm"))
-        except GnmiError as exc:
-            result.message = (
-                f"confirm failed ({exc.code}: {exc.details}): the device rolls back by itself "
-                f"within {options.confirm_timeout:g} s unless the commit is confirmed"
-            )
-            return
+        session.set(commit=Commit(commit.id, "confirm"))
     if journal is not None:
         journal.event("verified", name, after=journal.snapshot(name, "after", after))
     result.status = CHANGED

@@ -33,6 +33,9 @@ class Change:
     segments: tuple[str, ...]
     old: Any = None
     new: Any = None
+    order: bool = False
+    """An ordered-by-user list whose entries are the same but in another order
+    (``old``/``new``: the entries' keys in order)."""
 
     @property
     def path(self) -> str:
@@ -44,6 +47,8 @@ class Change:
             out["old"] = self.old
         if self.op != "-":
             out["new"] = self.new
+        if self.order:
+            out["order"] = True
         return out
 
 
@@ -72,8 +77,7 @@ def diff_configs(
         else:
             changes.extend(_data(node, content, current, (name,)))
     if mode == "update":
-        changes = [c for c in changes if c.op == "+" or (c.op == "~" and c.old is not None)]
-        changes = [c for c in changes if not (c.op == "~" and isinstance(c.old, list))]
+        changes = [c for c in changes if c.op != "-" and not c.order]
     return changes
 
 
@@ -141,7 +145,8 @@ def _list(node: Node, new: Any, old: Any, at: tuple[str, ...]) -> Iterator[Chang
         common = [k for k in mine if k in theirs]
         in_old = [k for k in theirs if k in mine]
         if common != in_old:
-            yield Change("~", at, [theirs[k][0] for k in in_old], [mine[k][0] for k in common])
+            old_order, new_order = [theirs[k][0] for k in in_old], [mine[k][0] for k in common]
+            yield Change("~", at, old_order, new_order, order=True)
 
 
 def _entry(node: Node, new: Any, old: Any, at: tuple[str, ...]) -> Iterator[Change]:
