@@ -66,15 +66,15 @@ class DeviceJob:
     commit_confirmed: bool
 
 
-def get_running(session: Session, roots: list[str]) -> dict[str, Any]:
+def get_running(session: Session, roots: list[str], *, wait: bool = False) -> dict[str, Any]:
     """The managed roots as configured: Get CONFIG, or ALL for a target refusing CONFIG
     (the diff ignores the state data ALL brings)."""
     try:
-        return session.get(roots, "config")
+        return session.get(roots, "config", wait=wait)
     except GnmiError as exc:
         if exc.code not in ("UNIMPLEMENTED", "INVALID_ARGUMENT"):
             raise
-        return session.get(roots, "all")
+        return session.get(roots, "all", wait=wait)
 
 
 def diff_device(job: DeviceJob, schema: Schema, mode: str) -> DeviceResult:
@@ -219,8 +219,9 @@ def _resolve_unknown(
     error: GnmiError,
 ) -> None:
     """After a Set of unknown outcome: return if the device holds the new config, else raise."""
+    session.reconnect()
     try:
-        now = get_running(session, list(job.intended.roots))
+        now = get_running(session, list(job.intended.roots), wait=True)
     except GnmiError as exc:
         raise PushError(
             f"{error}; the device did not answer the Get that checks the outcome ({exc.code}): "

@@ -127,6 +127,12 @@ class Session:
     def close(self) -> None:
         self._channel.close()
 
+    def reconnect(self) -> None:
+        """A new channel (after a lost connection, grpc would wait out its reconnect backoff)."""
+        self._channel.close()
+        self._channel = _channel(self.endpoint)
+        self._stub = gnmi_pb2_grpc.gNMIStub(self._channel)
+
     # -- RPCs ---------------------------------------------------------------
     def capabilities(self) -> dict[str, Any]:
         """Connect and read the device's gNMI version and encodings; fail if it lacks JSON_IETF."""
@@ -146,15 +152,18 @@ class Session:
             )
         return {"gnmi_version": response.gNMI_version, "encodings": encodings}
 
-    def get(self, roots: Sequence[str], datatype: str = "config") -> dict[str, Any]:
+    def get(
+        self, roots: Sequence[str], datatype: str = "config", *, wait: bool = False
+    ) -> dict[str, Any]:
         """The data of the top-level nodes ``roots`` (module-qualified names) in one Get.
 
         Returns ``{root: value}`` (the container's content, RFC 7951); a root with
         no data on the device is left out (a Get of that root alone answers
-        NOT_FOUND, so on NOT_FOUND each root is asked for separately).
+        NOT_FOUND, so on NOT_FOUND each root is asked for separately). ``wait``:
+        wait up to the deadline for an unreachable device to come back.
         """
         try:
-            return self._get(roots, datatype)
+            return self._get(roots, datatype, wait)
         except GnmiError as exc:
             if exc.code != "NOT_FOUND" or len(roots) < 2:
                 if exc.code == "NOT_FOUND":
@@ -163,7 +172,7 @@ class Session:
         out: dict[str, Any] = {}
         for root in roots:
             try:
-                out.update(self._get([root], datatype))
+                out.update(self._get([root], datatype, wait))
             except GnmiError as exc:
                 if exc.code != "NOT_FOUND":
                     raise
@@ -192,13 +201,13 @@ class Session:
         self._call("Set", request, self.endpoint.timeout, retry=False)
 
     # -- internals ----------------------------------------------------------
-    def _get(self, roots: Sequence[str], datatype: str) -> dict[str, Any]:
+    def _get(self, roots: Sequence[str], datatype: str, wait: bool) -> dict[str, Any]:
         request = gnmi_pb2.GetRequest(
             path=[_path(root) for root in roots],
             type=_DATATYPES[datatype],
             encoding=gnmi_pb2.Encoding.JSON_IETF,
         )
-        response = self._call("Get", request, self.endpoint.timeout, retry=True)
+        response = self._call("Get", request, self.endpoint.timeout, retry=True, wait=wait)
         out: dict[str, Any] = {}
         for notification in response.notification:
             prefix = list(notification.prefix.elem) if notification.HasField("prefix") else []
@@ -207,12 +216,16 @@ class Session:
                 _place(out, roots, [*prefix, *upd.path.elem], value)
         return out
 
-    def _call(self, rpc: str, request: Any, timeout: float, *, retry: bool) -> Any:
+    def _call(
+        self, rpc: str, request: Any, timeout: float, *, retry: bool, wait: bool = False
+    ) -> Any:
         method = getattr(self._stub, rpc)
         delays = RETRY_DELAYS if retry else ()
         for attempt in range(len(delays) + 1):
             try:
-                return method(request, timeout=timeout, metadata=self._metadata)
+                return method(
+                    request, timeout=timeout, metadata=self._metadata, wait_for_ready=wait
+                )
             except grpc.RpcError as exc:
                 code: grpc.StatusCode = exc.code()
                 if code == grpc.StatusCode.UNAVAILABLE and attempt < len(delays):
