@@ -13,10 +13,10 @@ import sys
 from collections.abc import Sequence
 
 from netdata._exceptions import NetdataError, SetupError, UsageError
-from netdata.cli import demo, doctor, inventory, models, schema, sim, validate
+from netdata.cli import demo, diff, doctor, inventory, models, push, schema, sim, validate
 from netdata.cli._common import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_USAGE
 
-COMMANDS = (doctor, demo, sim, inventory, schema, validate, models)
+COMMANDS = (doctor, demo, sim, inventory, schema, validate, models, diff, push)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -24,9 +24,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from netdata._documents import read_document
 from netdata._exceptions import PushError
 from netdata.push._gnmi import Endpoint
-from netdata.schema._documents import read_document
 
 USERNAME_ENV, PASSWORD_ENV = "NETDATA_GNMI_USERNAME", "NETDATA_GNMI_PASSWORD"
 TARGET_KEYS = frozenset(

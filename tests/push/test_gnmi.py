@@ -78,6 +78,7 @@ def test_set_is_never_retried(sim_fleet_factory: Any) -> None:
     assert info.value.outcome_unknown and device.commits == 0
     device.reject_next_set(grpc.StatusCode.INVALID_ARGUMENT, "nope")
     with Session(endpoint(device)) as session, pytest.raises(GnmiError) as info:
+        session.get([IFACES], wait=True)  # the device reopens its port after the drop
         session.set(replace={IFACES: json.dumps(corpus("p001")[IFACES])})
     assert not info.value.outcome_unknown and "nope" in info.value.details
 

@@ -1,4 +1,4 @@
-"""`netdata diff` and `netdata push`."""
+"""`netdata push`: deliver the built configs over gNMI; the options `netdata diff` shares."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import os
 import sys
 from typing import Any
 
-from netdata._exceptions import SetupError
+from netdata._exceptions import UsageError
+from netdata.cli._common import EXIT_FOUND_PROBLEMS, EXIT_OK, models_option
 from netdata.push._device import Options
 from netdata.push._render import render_changes, render_summary
 from netdata.push._run import (
@@ -16,26 +17,17 @@ from netdata.push._run import (
     DEFAULT_JOURNAL_DIR,
     Policy,
     Report,
-    diff,
     push,
     resume,
     rollback,
 )
-from netdata.push._targets import PASSWORD_ENV, USERNAME_ENV, Targets
+from netdata.push._targets import PASSWORD_ENV, USERNAME_ENV
 
 DEFAULT_BUILD_DIR = "build"
 
 
 def register(subparsers: Any) -> None:
-    diff_parser = subparsers.add_parser(
-        "diff",
-        help="show what a push would change on each device",
-        description="Get each built device's running config of the roots its build manages "
-        "and print a semantic diff against the build. Exit status 1 if any device differs "
-        "or could not be read.",
-    )
-    _common(diff_parser)
-    diff_parser.set_defaults(func=_diff)
+    """Add the ``push`` command."""
     push_parser = subparsers.add_parser(
         "push",
         help="push the built configs to the devices over gNMI",
@@ -44,7 +36,7 @@ def register(subparsers: Any) -> None:
         f"every step. Credentials come from ${USERNAME_ENV}/${PASSWORD_ENV} or the targets' "
         "username_env/password_env/password_file, never from the command line.",
     )
-    _common(push_parser)
+    target_options(push_parser)
     push_parser.add_argument("--dry-run", action="store_true", help="diff only: send no Set")
     push_parser.add_argument(
         "--canary",
@@ -94,7 +86,8 @@ def register(subparsers: Any) -> None:
     push_parser.set_defaults(func=_push)
 
 
-def _common(parser: argparse.ArgumentParser) -> None:
+def target_options(parser: argparse.ArgumentParser) -> None:
+    """The options ``diff`` and ``push`` share: build folder, targets, devices, TLS, mode."""
     parser.add_argument(
         "--build-dir",
         default=DEFAULT_BUILD_DIR,
@@ -126,29 +119,14 @@ def _common(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help=f"devices at a time (default {DEFAULT_CONCURRENCY})",
     )
-    parser.add_argument("--models", help="YANG models directory (default: $NETDATA_YANG_PATH)")
+    models_option(parser)
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
 
 
-def _diff(args: argparse.Namespace) -> int:
-    _check(args)
-    targets = Targets.load(targets_file=args.targets, plaintext=args.plaintext)
-    report = diff(
-        args.build_dir,
-        targets=targets,
-        devices=args.device,
-        models=args.models,
-        mode=_mode(args),
-        concurrency=args.concurrency,
-    )
-    _print(report, args.json)
-    return 0 if not any(r.changes or r.status == "failed" for r in report.results) else 1
-
-
 def _push(args: argparse.Namespace) -> int:
-    _check(args)
+    check(args)
     if args.max_failures < 1 or args.canary < 0:
-        raise SetupError("--max-failures must be at least 1 and --canary at least 0")
+        raise UsageError("--max-failures must be at least 1 and --canary at least 0")
     if args.resume:
         report = resume(args.resume, models=args.models)
     elif args.rollback:
@@ -161,27 +139,27 @@ def _push(args: argparse.Namespace) -> int:
             devices=args.device,
             models=args.models,
             options=Options(
-                _mode(args), args.dry_run, args.rollback_on_failure, args.confirm_timeout
+                mode(args), args.dry_run, args.rollback_on_failure, args.confirm_timeout
             ),
             policy=Policy(
                 args.concurrency, args.canary, None if args.continue_on_error else args.max_failures
             ),
             journal_dir=args.journal_dir,
         )
-    _print(report, args.json)
-    return 0 if report.ok else 1
+    print_report(report, args.json)
+    return EXIT_OK if report.ok else EXIT_FOUND_PROBLEMS
 
 
-def _check(args: argparse.Namespace) -> None:
+def check(args: argparse.Namespace) -> None:
     if args.concurrency < 1:
-        raise SetupError("--concurrency must be at least 1")
+        raise UsageError("--concurrency must be at least 1")
 
 
-def _mode(args: argparse.Namespace) -> str:
+def mode(args: argparse.Namespace) -> str:
     return "update" if args.update else "replace"
 
 
-def _print(report: Report, as_json: bool) -> None:
+def print_report(report: Report, as_json: bool) -> None:
     if as_json:
         print(json.dumps(report.to_json(), indent=2))
         return
