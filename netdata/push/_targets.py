@@ -49,6 +49,8 @@ TARGET_KEYS = frozenset(
 _PATH_KEYS = ("ca", "cert", "key", "password_file")
 _GROUP_KINDS = ("platform", "location", "role", "tag")
 _SECRET_KEYS = frozenset({"password", "username", "token"})
+_SECTION_KEYS = frozenset({"devices", "groups", "targets"})
+"""Keys of the ``push:`` settings (and of a targets file) that are not target settings."""
 
 
 class Targets:
@@ -83,7 +85,9 @@ class Targets:
                     str(path),
                     _rules(
                         {
-                            **(document.get("defaults") or {}),
+                            **_keys(
+                                document.get("defaults") or {}, path.parent, f"{path}: defaults"
+                            ),
                             "devices": document.get("devices") or {},
                         },
                         path.parent,
@@ -131,7 +135,7 @@ class Targets:
 
 def _rules(section: Mapping[str, Any], base: Path, where: str, *, groups: bool) -> dict[str, Any]:
     """``{"base": {...}, "groups": {kind: {value: {...}}}, "devices": {name: {...}}}``."""
-    own = {k: v for k, v in section.items() if k in TARGET_KEYS}
+    own = {k: v for k, v in section.items() if k not in _SECTION_KEYS}
     out: dict[str, Any] = {"base": _keys(own, base, where)}
     devices = section.get("devices") or {}
     if not isinstance(devices, Mapping):
