@@ -3,8 +3,9 @@
 The pipeline API is exported here; each stage lives in its own subpackage:
 ``netdata.cue`` (the cue runner), ``netdata.inventory``, ``netdata.schema``
 (the YANG compiler and RFC 7951 codec), ``netdata.validate``, ``netdata.build``
-(the fleet build; ``netdata.build(...)`` is its function) and ``netdata.sim``
-(simulated gNMI devices; needs the ``sim`` extra). The command line is ``netdata.cli``.
+(the fleet build; ``netdata.build(...)`` is its function), ``netdata.push`` (diff and
+push over gNMI) and ``netdata.sim`` (simulated gNMI devices; needs the ``sim`` extra).
+The command line is ``netdata.cli``.
 """
 
 from netdata._exceptions import (
@@ -24,6 +25,7 @@ from netdata._exceptions import (
 from netdata.build import BuildResult, Selection, build
 from netdata.cue import Cue
 from netdata.inventory import Filters, fetch_inventory, open_source, write_host_files
+from netdata.push import diff, push
 from netdata.schema import build_schema, decode_rfc7951, encode_rfc7951
 from netdata.validate import validate, validate_documents
 
@@ -50,9 +52,11 @@ __all__ = [
     "build",
     "build_schema",
     "decode_rfc7951",
+    "diff",
     "encode_rfc7951",
     "fetch_inventory",
     "open_source",
+    "push",
     "validate",
     "validate_documents",
     "write_host_files",

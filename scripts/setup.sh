@@ -3,7 +3,7 @@
 #
 #   bash scripts/setup.sh          the package and the pinned `cue`
 #   bash scripts/setup.sh --test   also the test extras (pytest, the libyang oracle,
-#                                  mypy, ruff) and the Debian packages the tests use
+#                                  mypy, ruff), gnmi_cli and the Debian packages the tests use
 #
 # `cue` is built with `go install cuelang.org/go/cmd/cue@$CUE_VERSION` into .venv/bin
 # when Go is present. Without Go, download the release binary for your platform
@@ -13,6 +13,7 @@
 set -euo pipefail
 
 CUE_VERSION=v0.17.1
+GNMI_CLI_VERSION=v0.14.1
 TEST_DEBIAN_PACKAGES=(libyang2-dev postgresql redis-server gcc)
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 venv="$repo/.venv"
@@ -59,6 +60,20 @@ install_cue() {
   GOBIN="$venv/bin" go install "cuelang.org/go/cmd/cue@$CUE_VERSION"
 }
 
+# OpenConfig's reference gNMI client, the independent party of the push interop tests.
+install_gnmi_cli() {
+  if [ -x "$venv/bin/gnmi_cli" ]; then
+    say "gnmi_cli already in $venv/bin"; return 0
+  fi
+  if ! command -v go >/dev/null; then
+    say "Go is not installed: the push tests need gnmi_cli (go install" \
+        "github.com/openconfig/gnmi/cmd/gnmi_cli@$GNMI_CLI_VERSION)" >&2
+    exit 1
+  fi
+  say "building gnmi_cli $GNMI_CLI_VERSION with go install"
+  GOBIN="$venv/bin" go install "github.com/openconfig/gnmi/cmd/gnmi_cli@$GNMI_CLI_VERSION"
+}
+
 # The pinned YANG models, for `netdata demo` and `netdata validate` without
 # --models: a checkout of the tag beside this repository (../shared/yang/openconfig)
 # is copied into the cache; otherwise the tag is downloaded.
@@ -81,5 +96,6 @@ say "installing netdata-pipeline$extras into $venv"
 "$venv/bin/python" -m pip install -q --upgrade pip
 "$venv/bin/python" -m pip install -q -e "$repo$extras"
 install_cue
+if $with_tests; then install_gnmi_cli; fi
 install_models
 say "done: run $venv/bin/netdata doctor"

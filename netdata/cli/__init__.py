@@ -13,10 +13,10 @@ import sys
 from collections.abc import Sequence
 
 from netdata._exceptions import NetdataError, SetupError, UsageError
-from netdata.cli import build, demo, doctor, inventory, models, schema, sim, validate
+from netdata.cli import build, demo, diff, doctor, inventory, models, push, schema, sim, validate
 from netdata.cli._common import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_USAGE
 
-COMMANDS = (doctor, demo, sim, inventory, schema, validate, build, models)
+COMMANDS = (doctor, demo, sim, inventory, schema, validate, build, diff, push, models)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import tempfile
 import threading
+from pathlib import Path
 from typing import Any
 
-from netdata._exceptions import UsageError
+from netdata._exceptions import DocumentError, UsageError
 from netdata.cli._common import EXIT_OK, models_option
 
 PASSWORD_ENV = "NETDATA_SIM_PASSWORD"
+USERNAME_ENV = "NETDATA_SIM_USERNAME"
 
 
 def register(subparsers: Any) -> None:
@@ -24,8 +28,23 @@ def register(subparsers: Any) -> None:
             "selected by the gNMI prefix target. Prints one line per device: name host:port."
         ),
     )
-    parser.add_argument(
+    names = parser.add_mutually_exclusive_group()
+    names.add_argument(
         "--devices", type=int, help="number of devices (default: one per startup file, else 1)"
+    )
+    names.add_argument(
+        "--device", action="append", metavar="NAME", help="a device of this name (repeatable)"
+    )
+    names.add_argument(
+        "--devices-from",
+        metavar="BUILD_DIR",
+        help="one device (started empty) per device of a build output folder's build.json",
+    )
+    parser.add_argument(
+        "--write-targets",
+        metavar="FILE",
+        help="write a push targets file for the served devices (address, port, TLS, "
+        "commit-confirmed)",
     )
     parser.add_argument(
         "--base-port", type=int, default=0, help="device i listens on BASE+i (default: free ports)"
@@ -58,7 +77,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.username and not password:
         raise UsageError(f"--username needs the password in ${PASSWORD_ENV}")
     fleet = SimFleet(
-        args.devices,
+        args.devices or args.device or _build_devices(args.devices_from),
         models=args.models,
         startup=args.startup_dir,
         host=args.host,
@@ -78,6 +97,45 @@ def _run(args: argparse.Namespace) -> int:
             print(f"gateway {host}:{port}")
         if fleet.tls_files is not None:
             print(f"tls-cert {fleet.tls_files.cert}")
+        if args.write_targets:
+            _write_targets(Path(args.write_targets), fleet, args.username)
+            print(f"targets {args.write_targets}")
         print("ready", flush=True)
         threading.Event().wait()  # until KeyboardInterrupt
     return EXIT_OK
+
+
+def _build_devices(build_dir: str | None) -> list[str] | None:
+    """The device names of a build output folder's ``build.json``."""
+    if build_dir is None:
+        return None
+    index = Path(build_dir) / "build.json"
+    try:
+        devices = json.loads(index.read_text(encoding="utf-8")).get("devices")
+    except (OSError, ValueError, AttributeError) as exc:
+        raise DocumentError(f"{index}: not a readable build manifest: {exc}") from None
+    if not isinstance(devices, dict) or not devices:
+        raise DocumentError(f"{index}: no devices")
+    return sorted(devices)
+
+
+def _write_targets(path: Path, fleet: Any, username: str | None) -> None:
+    """The targets file push reads: every device's address and port, TLS trust, credentials
+    by environment variable (never the values), commit-confirmed on."""
+    defaults: dict[str, Any] = {"commit_confirmed": True}
+    if fleet.tls_files is None:
+        defaults["plaintext"] = True
+    else:
+        defaults["ca"] = str(fleet.tls_files.cert.resolve())
+    if username:
+        defaults.update(username_env=USERNAME_ENV, password_env=PASSWORD_ENV)
+    document = {
+        "defaults": defaults,
+        "devices": {d.name: {"address": d.host, "port": d.port} for d in fleet},
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        json.dump(document, out, indent=2, sort_keys=True)
+        out.write("\n")
+    os.replace(tmp, path)

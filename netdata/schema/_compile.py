@@ -136,6 +136,8 @@ class _Compiler:
             for unique in stmt.search("unique"):
                 self.gap(path, "unique", f"unique {unique.arg!r} is not enforced")
         if stmt.keyword in ("list", "leaf-list"):
+            ordered_by = stmt.search_one("ordered-by")
+            node.ordered_by_user = ordered_by is not None and ordered_by.arg == "user"
             low = stmt.search_one("min-elements")
             high = stmt.search_one("max-elements")
             node.min_elements = int(low.arg) if low is not None else 0

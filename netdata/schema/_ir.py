@@ -85,6 +85,8 @@ class Node:
     min_elements: int = 0
     max_elements: int | None = None
     in_choice: bool = False
+    ordered_by_user: bool = False
+    """A list or leaf-list whose order is significant (``ordered-by user``)."""
     memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     """Derived facts computed once per node (not serialised)."""
 
@@ -202,7 +204,14 @@ def node_to_json(n: Node) -> dict[str, Any]:
         out["keys"] = n.keys
     if n.type is not None:
         out["type"] = _type_to_json(n.type)
-    for name in ("mandatory", "presence", "in_choice", "default", "state_children"):
+    for name in (
+        "mandatory",
+        "presence",
+        "in_choice",
+        "ordered_by_user",
+        "default",
+        "state_children",
+    ):
         value = getattr(n, name)
         if value:
             out[name] = value
@@ -233,6 +242,7 @@ def node_from_json(d: dict[str, Any]) -> Node:
         min_elements=d.get("min_elements", 0),
         max_elements=d.get("max_elements"),
         in_choice=d.get("in_choice", False),
+        ordered_by_user=d.get("ordered_by_user", False),
     )
 
 

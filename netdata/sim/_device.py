@@ -24,13 +24,17 @@ class Faults:
     ``latency`` seconds are added before every RPC. ``refusing`` closes the
     device's port (connections are refused). A rejection makes the next Set
     fail with its status code; a drop makes the device drop the connection in
-    the middle of the next Set, after validation and before the commit.
+    the middle of the next Set, after validation and before the commit (or, with
+    ``drop_committed``, just after it). ``stall`` seconds become the latency once
+    the next Set is committed (a device that stops answering).
     """
 
     latency: float = 0.0
     refusing: bool = False
     rejection: tuple[grpc.StatusCode, str] | None = None
     drop: bool = False
+    drop_committed: bool = False
+    stall: float = 0.0
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def raise_rejection(self) -> None:
@@ -44,6 +48,14 @@ class Faults:
         """True once if a drop is armed (then disarm it)."""
         with self._lock:
             drop, self.drop = self.drop, False
+        return drop
+
+    def after_commit(self) -> bool:
+        """Apply a stall armed for after the next commit; True once if a drop after it is armed."""
+        with self._lock:
+            if self.stall:
+                self.latency, self.stall = self.stall, 0.0
+            drop, self.drop_committed = self.drop_committed, False
         return drop
 
 
@@ -171,9 +183,17 @@ class SimDevice:
         """Fail the next Set with ``code`` and ``message``; nothing is committed."""
         self.faults.rejection = (code, f"{self.name}: {message}")
 
-    def drop_next_set(self) -> None:
-        """Drop the connection in the middle of the next Set; nothing is committed."""
-        self.faults.drop = True
+    def drop_next_set(self, *, committed: bool = False) -> None:
+        """Drop the connection in the middle of the next Set: before the commit (nothing is
+        committed), or with ``committed`` just after it (the client cannot tell which)."""
+        if committed:
+            self.faults.drop_committed = True
+        else:
+            self.faults.drop = True
+
+    def stall_after_next_set(self, seconds: float = 3600.0) -> None:
+        """Once the next Set is committed, answer every RPC only after ``seconds``."""
+        self.faults.stall = seconds
 
     def refuse_connections(self) -> None:
         """Close the device's port: new connections are refused, open ones are cut."""
@@ -189,7 +209,8 @@ class SimDevice:
         """Remove every injected fault."""
         self.faults.latency = 0.0
         self.faults.rejection = None
-        self.faults.drop = False
+        self.faults.drop = self.faults.drop_committed = False
+        self.faults.stall = 0.0
         if self.faults.refusing:
             self.accept_connections()
 

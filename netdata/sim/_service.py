@@ -78,7 +78,7 @@ class GnmiService(gnmi_pb2_grpc.gNMIServicer):  # type: ignore[misc]
             if dev.faults.take_drop():
                 return _DROP
             dev._commit(new_text, action)
-            return response
+            return _DROP if dev.faults.after_commit() else response
 
         response = await self._serve(context, _target(request), set_)
         if response is _DROP:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -96,4 +97,64 @@ def test_invalid_startup_file_is_reported_without_traceback(tmp_path: Path) -> N
     )
     assert proc.returncode == 3
     assert "bad.json" in proc.stderr and "bogus" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def serve(args: list[str], env: dict[str, str] | None = None) -> Iterator[dict[str, str]]:
+    proc = start(args, env)
+    try:
+        yield read_until_ready(proc)
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+def test_devices_by_name_and_targets_file(tmp_path: Path) -> None:
+    targets = tmp_path / "targets.json"
+    args = ["--device", "spine1", "--device", "leaf2", "--write-targets", str(targets)]
+    for lines in serve([*args, "--username", "admin"], {"NETDATA_SIM_PASSWORD": "s3cret"}):
+        assert set(lines) == {"spine1", "leaf2", "targets"}
+        written = json.loads(targets.read_text())
+        assert written["defaults"] == {
+            "commit_confirmed": True,
+            "plaintext": True,
+            "username_env": "NETDATA_SIM_USERNAME",
+            "password_env": "NETDATA_SIM_PASSWORD",
+        }
+        assert "s3cret" not in targets.read_text() and "admin" not in targets.read_text()
+        entry = written["devices"]["spine1"]
+        assert f"{entry['address']}:{entry['port']}" == lines["spine1"]
+        assert set(written["devices"]) == {"spine1", "leaf2"}
+        with client((entry["address"], entry["port"]), username="admin", password="s3cret") as gc:
+            assert gc.capabilities()["gnmi_version"] == "0.8.0"
+
+
+def test_devices_from_a_build_output_started_empty(tmp_path: Path) -> None:
+    build = tmp_path / "build"
+    build.mkdir()
+    devices = {"leaf1": {"status": "ok"}, "leaf2": {"status": "failed"}}
+    (build / "build.json").write_text(json.dumps({"format": 1, "devices": devices}))
+    targets = tmp_path / "t.json"
+    args = ["--devices-from", str(build), "--tls-dir", str(tmp_path / "tls")]
+    for lines in serve([*args, "--write-targets", str(targets)]):
+        assert {"leaf1", "leaf2"} <= set(lines)
+        written = json.loads(targets.read_text())
+        assert written["defaults"]["ca"] == lines["tls-cert"]
+        assert "plaintext" not in written["defaults"]
+        entry = written["devices"]["leaf1"]
+        with client(
+            (entry["address"], entry["port"]), insecure=False, path_cert=lines["tls-cert"]
+        ) as gc:
+            assert gc.get(path=["/"], datatype="config", encoding="json_ietf")["notification"]
+
+
+def test_devices_from_a_folder_without_build_json(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "netdata", "sim", "--devices-from", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, MODELS_ENV: str(MODELS)},
+        timeout=60,
+    )
+    assert proc.returncode == 3 and "build.json" in proc.stderr
     assert "Traceback" not in proc.stderr

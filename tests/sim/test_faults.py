@@ -8,6 +8,7 @@ from typing import Any
 
 import grpc
 import pytest
+from pygnmi.spec.v080 import gnmi_pb2, gnmi_pb2_grpc
 from sim_helpers import IFACE, P001, client, corpus_text, status_of
 
 MTU = IFACE.format("Ethernet1") + "/config"
@@ -71,6 +72,30 @@ def test_drop_in_the_middle_of_a_set_commits_nothing(dev: Any) -> None:
     with client(dev) as gc:  # the device listens again on the same port
         assert set_mtu(gc, 1500)
     assert dev.commits == 1
+
+
+def test_drop_just_after_the_commit_applies_the_set(dev: Any) -> None:
+    dev.drop_next_set(committed=True)
+    with client(dev) as gc:
+        code, _ = status_of(lambda: set_mtu(gc, 1500))
+        assert code == grpc.StatusCode.UNAVAILABLE
+    assert dev.commits == 1
+    ethernet1 = dev.config["openconfig-interfaces:interfaces"]["interface"][0]
+    assert ethernet1["config"]["mtu"] == 1500
+
+
+def test_stall_after_the_next_set(dev: Any) -> None:
+    dev.stall_after_next_set(5)
+    with client(dev) as gc:
+        assert set_mtu(gc, 1500)  # the Set itself is answered at once
+    assert dev.commits == 1
+    with grpc.insecure_channel("{}:{}".format(*dev.address)) as channel:
+        get = gnmi_pb2_grpc.gNMIStub(channel).Get
+        with pytest.raises(grpc.RpcError) as info:  # pygnmi's get() takes no deadline
+            get(gnmi_pb2.GetRequest(encoding=gnmi_pb2.Encoding.JSON_IETF), timeout=0.5)
+        assert info.value.code() == grpc.StatusCode.DEADLINE_EXCEEDED
+    dev.clear_faults()
+    assert dev.faults.latency == 0
 
 
 def test_refused_connections_then_accepted_again(dev: Any) -> None:

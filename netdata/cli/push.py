@@ -1,0 +1,175 @@
+"""`netdata push`: deliver the built configs over gNMI; the options `netdata diff` shares."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from typing import Any
+
+from netdata._exceptions import UsageError
+from netdata.cli._common import EXIT_FOUND_PROBLEMS, EXIT_OK, models_option
+from netdata.push._device import Options
+from netdata.push._render import render_changes, render_summary
+from netdata.push._run import (
+    DEFAULT_CONCURRENCY,
+    DEFAULT_JOURNAL_DIR,
+    Policy,
+    Report,
+    push,
+    resume,
+    rollback,
+)
+from netdata.push._targets import PASSWORD_ENV, USERNAME_ENV
+
+DEFAULT_BUILD_DIR = "build"
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``push`` command."""
+    push_parser = subparsers.add_parser(
+        "push",
+        help="push the built configs to the devices over gNMI",
+        description="Per device: Get, diff, one SetRequest (JSON_IETF, replace at the managed "
+        "roots), verify by Get, commit-confirmed where the target takes it. A journal records "
+        f"every step. Credentials come from ${USERNAME_ENV}/${PASSWORD_ENV} or the targets' "
+        "username_env/password_env/password_file, never from the command line.",
+    )
+    target_options(push_parser)
+    push_parser.add_argument("--dry-run", action="store_true", help="diff only: send no Set")
+    push_parser.add_argument(
+        "--canary",
+        type=int,
+        default=0,
+        metavar="K",
+        help="push K devices first; stop if any of them fails",
+    )
+    push_parser.add_argument(
+        "--max-failures",
+        type=int,
+        default=1,
+        metavar="M",
+        help="stop starting devices after M failures (default 1)",
+    )
+    push_parser.add_argument(
+        "--continue-on-error", action="store_true", help="never stop for failures"
+    )
+    push_parser.add_argument(
+        "--rollback-on-failure",
+        action="store_true",
+        help="restore the changed devices when a verification fails or the run stops",
+    )
+    push_parser.add_argument(
+        "--confirm-timeout",
+        type=float,
+        default=120.0,
+        metavar="SECONDS",
+        help="rollback timer of commit-confirmed Sets (default 120)",
+    )
+    push_parser.add_argument(
+        "--journal-dir",
+        default=DEFAULT_JOURNAL_DIR,
+        help=f"where run journals go (default {DEFAULT_JOURNAL_DIR})",
+    )
+    again = push_parser.add_mutually_exclusive_group()
+    again.add_argument(
+        "--resume",
+        metavar="JOURNAL",
+        help="finish an interrupted run; devices it completed are not touched",
+    )
+    again.add_argument(
+        "--rollback",
+        metavar="JOURNAL",
+        help="restore every device of a run to its config before the run",
+    )
+    push_parser.set_defaults(func=_push)
+
+
+def target_options(parser: argparse.ArgumentParser) -> None:
+    """The options ``diff`` and ``push`` share: build folder, targets, devices, TLS, mode."""
+    parser.add_argument(
+        "--build-dir",
+        default=DEFAULT_BUILD_DIR,
+        help=f"build output folder (default {DEFAULT_BUILD_DIR})",
+    )
+    parser.add_argument("--targets", metavar="FILE", help="targets file (YAML or JSON)")
+    parser.add_argument(
+        "--device",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="only this device (repeatable)",
+    )
+    parser.add_argument(
+        "--plaintext",
+        action="store_true",
+        default=None,
+        help="gNMI without TLS (for labs and simulators only)",
+    )
+    parser.add_argument(
+        "--update",
+        action="store_true",
+        help="merge (gNMI update) instead of replacing the managed roots",
+    )
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        default=DEFAULT_CONCURRENCY,
+        metavar="N",
+        help=f"devices at a time (default {DEFAULT_CONCURRENCY})",
+    )
+    models_option(parser)
+    parser.add_argument("--json", action="store_true", help="print the results as JSON")
+
+
+def _push(args: argparse.Namespace) -> int:
+    check(args)
+    if args.max_failures < 1 or args.canary < 0:
+        raise UsageError("--max-failures must be at least 1 and --canary at least 0")
+    if args.resume:
+        report = resume(args.resume, models=args.models)
+    elif args.rollback:
+        report = rollback(args.rollback, models=args.models, concurrency=args.concurrency)
+    else:
+        report = push(
+            args.build_dir,
+            targets=args.targets,
+            plaintext=args.plaintext,
+            devices=args.device,
+            models=args.models,
+            options=Options(
+                mode(args), args.dry_run, args.rollback_on_failure, args.confirm_timeout
+            ),
+            policy=Policy(
+                args.concurrency, args.canary, None if args.continue_on_error else args.max_failures
+            ),
+            journal_dir=args.journal_dir,
+        )
+    print_report(report, args.json)
+    return EXIT_OK if report.ok else EXIT_FOUND_PROBLEMS
+
+
+def check(args: argparse.Namespace) -> None:
+    if args.concurrency < 1:
+        raise UsageError("--concurrency must be at least 1")
+
+
+def mode(args: argparse.Namespace) -> str:
+    return "update" if args.update else "replace"
+
+
+def print_report(report: Report, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(report.to_json(), indent=2))
+        return
+    colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    for result in report.results:
+        if result.changes:
+            print(f"{result.device}: {len(result.changes)} change(s)")
+            for line in render_changes(result.changes, colour=colour):
+                print(f"  {line}")
+    for line in render_summary(report.results, stopped=report.stopped):
+        print(line)
+    if report.journal is not None:
+        print(f"journal {report.journal}")

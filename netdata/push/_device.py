@@ -1,0 +1,268 @@
+"""What push does to one device: Get, diff, one Set, verify by Get, confirm; and restore.
+
+Every step that changes the device is journaled before it is attempted. A
+Set whose outcome is unknown (connection lost, deadline) is never retried: a
+Get tells whether the device holds the new configuration, the old one or
+neither.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from netdata._exceptions import PushError
+from netdata.push._diff import Change, diff_configs, diff_digest
+from netdata.push._gnmi import Commit, Endpoint, GnmiError, Session
+from netdata.push._journal import Journal
+from netdata.push._output import Intended
+from netdata.schema import Schema
+
+CHANGED, UNCHANGED, WOULD_CHANGE = "changed", "unchanged", "would-change"
+FAILED, SKIPPED, ROLLED_BACK = "failed", "skipped", "rolled-back"
+STATUSES = (CHANGED, UNCHANGED, WOULD_CHANGE, FAILED, SKIPPED, ROLLED_BACK)
+
+
+@dataclass(frozen=True)
+class Options:
+    """How to push (see ``netdata push --help``)."""
+
+    mode: str = "replace"
+    dry_run: bool = False
+    rollback_on_failure: bool = False
+    confirm_timeout: float = 120.0
+
+
+@dataclass
+class DeviceResult:
+    """The outcome for one device."""
+
+    device: str
+    status: str
+    changes: list[Change] = field(default_factory=list)
+    message: str = ""
+    seconds: float = 0.0
+    before: str | None = None
+    """The journal's snapshot of the device before the Set (relative path), if taken."""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "device": self.device,
+            "status": self.status,
+            "changes": [c.to_json() for c in self.changes],
+            "message": self.message,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+@dataclass
+class DeviceJob:
+    """One device to process: its intended config, endpoint and commit-confirmed support."""
+
+    intended: Intended
+    endpoint: Endpoint
+    commit_confirmed: bool
+
+
+def get_running(session: Session, roots: list[str], *, wait: bool = False) -> dict[str, Any]:
+    """The managed roots as configured: Get CONFIG, or ALL for a target refusing CONFIG
+    (the diff ignores the state data ALL brings)."""
+    try:
+        return session.get(roots, "config", wait=wait)
+    except GnmiError as exc:
+        if exc.code not in ("UNIMPLEMENTED", "INVALID_ARGUMENT"):
+            raise
+        return session.get(roots, "all", wait=wait)
+
+
+def diff_device(job: DeviceJob, schema: Schema, mode: str) -> DeviceResult:
+    """Get and diff only (``netdata diff``)."""
+    started = time.monotonic()
+    try:
+        with Session(job.endpoint) as session:
+            session.capabilities()
+            running = get_running(session, list(job.intended.roots))
+    except PushError as exc:
+        return DeviceResult(job.intended.name, FAILED, message=str(exc), seconds=_since(started))
+    changes = diff_configs(job.intended.roots, running, schema, mode=mode)
+    status = WOULD_CHANGE if changes else UNCHANGED
+    return DeviceResult(job.intended.name, status, changes, seconds=_since(started))
+
+
+def push_device(
+    job: DeviceJob, schema: Schema, options: Options, journal: Journal | None
+) -> DeviceResult:
+    """Diff, Set, verify and confirm one device; never raises for a device's failure."""
+    started = time.monotonic()
+    name = job.intended.name
+    result = DeviceResult(name, FAILED)
+    try:
+        with Session(job.endpoint) as session:
+            _push(session, job, schema, options, journal, result)
+    except PushError as exc:
+        result.status, result.message = FAILED, str(exc)
+    result.seconds = _since(started)
+    if journal is not None:
+        journal.event(
+            "result",
+            name,
+            status=result.status,
+            message=result.message,
+            changes=len(result.changes),
+            seconds=round(result.seconds, 3),
+        )
+    return result
+
+
+def _push(
+    session: Session,
+    job: DeviceJob,
+    schema: Schema,
+    options: Options,
+    journal: Journal | None,
+    result: DeviceResult,
+) -> None:
+    intended, name = job.intended, job.intended.name
+    roots = list(intended.roots)
+    session.capabilities()
+    before = get_running(session, roots)
+    result.changes = diff_configs(intended.roots, before, schema, mode=options.mode)
+    if journal is not None:
+        result.before = journal.snapshot(name, "before", before)
+        journal.event(
+            "diff",
+            name,
+            digest=diff_digest(result.changes),
+            changes=len(result.changes),
+            before=result.before,
+            output_digest=intended.digest,
+        )
+    if not result.changes:
+        result.status = UNCHANGED
+        return
+    if options.dry_run:
+        result.status = WOULD_CHANGE
+        return
+    commit = (
+        Commit(_commit_id(journal), "commit", options.confirm_timeout)
+        if job.commit_confirmed
+        else None
+    )
+    if journal is not None:
+        journal.event(
+            "set", name, mode=options.mode, commit=commit.id if commit is not None else None
+        )
+    try:
+        replace = options.mode == "replace"
+        session.set(
+            replace=intended.texts if replace else None,
+            update=None if replace else intended.texts,
+            commit=commit,
+        )
+    except GnmiError as exc:
+        if not exc.outcome_unknown:
+            result.message = f"Set rejected, nothing changed: {exc.code}: {exc.details}"
+            return
+        _resolve_unknown(session, job, schema, options, before, exc)
+    try:
+        _verify(session, job, schema, options, journal, result, before, commit)
+    except GnmiError as exc:
+        if commit is None:
+            raise
+        result.message = (
+            f"{exc}; the commit is not confirmed: the device rolls back by itself within "
+            f"{options.confirm_timeout:g} s"
+        )
+
+
+def _verify(
+    session: Session,
+    job: DeviceJob,
+    schema: Schema,
+    options: Options,
+    journal: Journal | None,
+    result: DeviceResult,
+    before: dict[str, Any],
+    commit: Commit | None,
+) -> None:
+    """Get after the Set: confirm if the device holds the intended config, else undo."""
+    name = job.intended.name
+    after = get_running(session, list(job.intended.roots))
+    remaining = diff_configs(job.intended.roots, after, schema, mode=options.mode)
+    if remaining:
+        result.message = (
+            f"verification failed: {len(remaining)} difference(s) after the Set, "
+            f"first {remaining[0].op} {remaining[0].path}"
+        )
+        if commit is not None:
+            session.set(commit=Commit(commit.id, "cancel"))
+            result.status, result.message = ROLLED_BACK, result.message + "; commit cancelled"
+        elif options.rollback_on_failure:
+            restore(session, job, schema, before)
+            result.status, result.message = ROLLED_BACK, result.message + "; restored"
+        return
+    if commit is not None:
+        session.set(commit=Commit(commit.id, "confirm"))
+    if journal is not None:
+        journal.event("verified", name, after=journal.snapshot(name, "after", after))
+    result.status = CHANGED
+
+
+def _resolve_unknown(
+    session: Session,
+    job: DeviceJob,
+    schema: Schema,
+    options: Options,
+    before: dict[str, Any],
+    error: GnmiError,
+) -> None:
+    """After a Set of unknown outcome: return if the device holds the new config, else raise."""
+    session.reconnect()
+    try:
+        now = get_running(session, list(job.intended.roots), wait=True)
+    except GnmiError as exc:
+        raise PushError(
+            f"{error}; the device did not answer the Get that checks the outcome ({exc.code}): "
+            "it may hold the old or the new configuration (not retried)"
+        ) from None
+    if not diff_configs(job.intended.roots, now, schema, mode=options.mode):
+        return  # the Set was applied: verification follows
+    if now == before or not diff_configs(_as_intended(job, before), now, schema):
+        raise PushError(
+            f"{error}; a Get shows the device unchanged: the Set was not applied (not retried)"
+        )
+    raise PushError(f"{error}; a Get shows neither the old nor the new configuration")
+
+
+def restore(session: Session, job: DeviceJob, schema: Schema, before: dict[str, Any]) -> bool:
+    """Put the managed roots back as ``before`` (a root absent before is deleted), then
+    verify; False if the device already held ``before`` (nothing sent)."""
+    roots = list(job.intended.roots)
+    target = _as_intended(job, before)
+    if not diff_configs(target, get_running(session, roots), schema):
+        return False
+    session.set(
+        replace={r: json.dumps(before[r], separators=(",", ":")) for r in roots if r in before},
+        delete=[r for r in roots if r not in before],
+    )
+    left = diff_configs(target, get_running(session, roots), schema)
+    if left:
+        raise PushError(
+            f"{job.intended.name}: the restore left {len(left)} difference(s), "
+            f"first {left[0].op} {left[0].path}"
+        )
+    return True
+
+
+def _as_intended(job: DeviceJob, before: dict[str, Any]) -> dict[str, Any]:
+    return {root: before.get(root, {}) for root in job.intended.roots}
+
+
+def _commit_id(journal: Journal | None) -> str:
+    return f"netdata-{journal.run_id}" if journal is not None else f"netdata-{time.time_ns()}"
+
+
+def _since(started: float) -> float:
+    return time.monotonic() - started

@@ -1,0 +1,242 @@
+"""Semantic diff of two RFC 7951 configurations at leaf level, driven by the schema IR.
+
+List entries are matched by key, not position; ``ordered-by user`` lists and
+leaf-lists are compared in order (others as sets); identities compare equal
+with or without their module prefix; numbers compare by value (``"10"`` as a
+uint64 equals ``10``, ``1.50`` equals ``1.5``). ``state`` data a device
+returns for a Get of ``ALL`` is ignored (the schema knows which members are
+read-only). Members the schema does not know are compared as opaque JSON.
+No I/O here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from netdata.schema import Schema
+from netdata.schema._ir import INT_BOUNDS, WIDE_NUMBERS, Node, TypeInfo
+
+_NUMERIC = frozenset({*INT_BOUNDS, *WIDE_NUMBERS})
+
+
+@dataclass(frozen=True)
+class Change:
+    """One difference: ``op`` ``+`` (the device lacks it), ``-`` (only the device has it) or
+    ``~`` (different value, or a different order of an ordered-by-user list)."""
+
+    op: str
+    segments: tuple[str, ...]
+    old: Any = None
+    new: Any = None
+    order: bool = False
+    """An ordered-by-user list whose entries are the same but in another order
+    (``old``/``new``: the entries' keys in order)."""
+
+    @property
+    def path(self) -> str:
+        return "/" + "/".join(self.segments)
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"op": self.op, "path": self.path}
+        if self.op != "+":
+            out["old"] = self.old
+        if self.op != "-":
+            out["new"] = self.new
+        if self.order:
+            out["order"] = True
+        return out
+
+
+def diff_configs(
+    intended: Mapping[str, Any],
+    running: Mapping[str, Any],
+    schema: Schema,
+    *,
+    mode: str = "replace",
+) -> list[Change]:
+    """Changes that turn ``running`` into ``intended``, both ``{"module:root": content}``.
+
+    Only the roots of ``intended`` are compared (the managed roots). With
+    ``mode="update"`` what the device has beyond the intended config is kept, so
+    ``-`` changes and order changes are not reported.
+    """
+    changes: list[Change] = []
+    for root, content in intended.items():
+        current = running.get(root)
+        if content == current:
+            continue  # the common case on a second run: no walk at all
+        name = root.rpartition(":")[2]
+        node = schema.root.children.get(name)
+        if node is None:
+            changes.extend(_opaque((name,), content, current))
+        else:
+            changes.extend(_data(node, content, current, (name,)))
+    if mode == "update":
+        changes = [c for c in changes if c.op != "-" and not c.order]
+    return changes
+
+
+def diff_digest(changes: list[Change]) -> str:
+    """sha256 of the changes (what the journal records)."""
+    text = json.dumps([c.to_json() for c in changes], sort_keys=True, separators=(",", ":"))
+    return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
+
+
+# -- walking ------------------------------------------------------------------
+def _data(node: Node, new: Any, old: Any, at: tuple[str, ...]) -> Iterator[Change]:
+    if node.kind == "container":
+        yield from _container(node, new, old, at)
+    elif node.kind == "list":
+        yield from _list(node, new, old, at)
+    elif node.kind == "leaf-list":
+        yield from _leaf_list(node, new, old, at)
+    else:
+        yield from _leaf(node, new, old, at)
+
+
+def _container(node: Node, new: Any, old: Any, at: tuple[str, ...]) -> Iterator[Change]:
+    if node.presence and (new is None) != (old is None) and not (new or old):
+        # an empty presence container on one side only
+        yield Change("+", at, None, {}) if old is None else Change("-", at, {}, None)
+        return
+    new, old = {} if new is None else new, {} if old is None else old
+    if not isinstance(new, dict) or not isinstance(old, dict):
+        yield from _opaque(at, new, old)
+        return
+    mine, theirs = _members(node, new), _members(node, old)
+    for name in [*mine, *(n for n in theirs if n not in mine)]:
+        child = node.children.get(name)
+        a, b = mine.get(name), theirs.get(name)
+        if a == b:
+            continue
+        if child is None:
+            yield from _opaque((*at, name), a, b)
+        else:
+            yield from _data(child, a, b, (*at, name))
+
+
+def _members(node: Node, value: dict[str, Any]) -> dict[str, Any]:
+    """Members by local name, without read-only ones (a Get of ALL returns state too)."""
+    out: dict[str, Any] = {}
+    for member, item in value.items():
+        name = member.rpartition(":")[2]
+        if name in node.children or name not in node.state_children:
+            out[name] = item
+    return out
+
+
+def _list(node: Node, new: Any, old: Any, at: tuple[str, ...]) -> Iterator[Change]:
+    mine, theirs = _entries(node, new), _entries(node, old)
+    parent, name = at[:-1], at[-1]
+    for key in [*mine, *(k for k in theirs if k not in mine)]:
+        a, b = mine.get(key), theirs.get(key)
+        label = a[0] if a is not None else b[0] if b is not None else ""
+        body_a = _without_keys(node, a[1]) if a is not None else None
+        body_b = _without_keys(node, b[1]) if b is not None else None
+        if a is not None and b is not None and body_a == body_b:
+            continue
+        yield from _entry(node, body_a, body_b, (*parent, f"{name}{label}"))
+    if node.ordered_by_user:
+        common = [k for k in mine if k in theirs]
+        in_old = [k for k in theirs if k in mine]
+        if common != in_old:
+            old_order, new_order = [theirs[k][0] for k in in_old], [mine[k][0] for k in common]
+            yield Change("~", at, old_order, new_order, order=True)
+
+
+def _entry(node: Node, new: Any, old: Any, at: tuple[str, ...]) -> Iterator[Change]:
+    """An entry's leaves; an entry holding only its keys shows as the entry itself."""
+    if (new is None) != (old is None) and not (new or old):
+        yield Change("+", at, None, {}) if old is None else Change("-", at, {}, None)
+        return
+    yield from _container(node, new, old, at)
+
+
+def _entries(node: Node, value: Any) -> dict[tuple[Any, ...], tuple[str, dict[str, Any]]]:
+    """List entries by normalised key: ``{key: ("[name=X]", entry)}``, in document order."""
+    out: dict[tuple[Any, ...], tuple[str, dict[str, Any]]] = {}
+    if not isinstance(value, list):
+        return out
+    for index, item in enumerate(value):
+        if not isinstance(item, dict):
+            continue
+        members = {m.rpartition(":")[2]: v for m, v in item.items()}
+        if not node.keys or any(k not in members for k in node.keys):
+            out[("#", index)] = (f"[{index + 1}]", item)
+            continue
+        key = tuple(_normal(node.children[k].type, members[k]) for k in node.keys)
+        label = "".join(f"[{k}={_text(members[k])}]" for k in node.keys)
+        out[key] = (label, item)
+    return out
+
+
+def _without_keys(node: Node, entry: dict[str, Any]) -> dict[str, Any]:
+    return {m: v for m, v in entry.items() if m.rpartition(":")[2] not in node.keys}
+
+
+def _leaf(node: Node, new: Any, old: Any, at: tuple[str, ...]) -> Iterator[Change]:
+    if new is None:
+        yield Change("-", at, old, None)
+    elif old is None:
+        yield Change("+", at, None, new)
+    elif _normal(node.type, new) != _normal(node.type, old):
+        yield Change("~", at, old, new)
+
+
+def _leaf_list(node: Node, new: Any, old: Any, at: tuple[str, ...]) -> Iterator[Change]:
+    if new is None or old is None:
+        yield from _leaf(node, new, old, at)
+        return
+    a = [_normal(node.type, v) for v in _as_list(new)]
+    b = [_normal(node.type, v) for v in _as_list(old)]
+    same = a == b if node.ordered_by_user else sorted(map(str, a)) == sorted(map(str, b))
+    if not same:
+        yield Change("~", at, old, new)
+
+
+def _opaque(at: tuple[str, ...], new: Any, old: Any) -> Iterator[Change]:
+    if new is None:
+        yield Change("-", at, old, None)
+    elif old is None:
+        yield Change("+", at, None, new)
+    elif new != old:
+        yield Change("~", at, old, new)
+
+
+# -- values ---------------------------------------------------------------------
+def _normal(t: TypeInfo | None, value: Any) -> Any:
+    """The value's comparison form: numbers by value, identities without module prefix."""
+    if isinstance(value, bool) or value is None or t is None:
+        return value
+    if value == [None]:
+        return True  # type empty
+    bases = _bases(t)
+    if isinstance(value, int | float) or (isinstance(value, str) and bases & _NUMERIC):
+        try:
+            return Decimal(str(value).strip()).normalize()
+        except InvalidOperation:
+            pass
+    if isinstance(value, str) and "identityref" in bases:
+        return value.rpartition(":")[2]
+    return value
+
+
+def _bases(t: TypeInfo) -> set[str]:
+    if t.base != "union":
+        return {t.base}
+    return set().union(*(_bases(m) for m in t.members))
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]

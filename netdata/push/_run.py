@@ -1,0 +1,321 @@
+"""Fleet runs: ``diff``, ``push`` (with canary, failure budget and rollback), ``resume``
+and ``rollback`` of a journaled run. Devices are processed by a thread pool."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from netdata._exceptions import PushError
+from netdata.push._device import (
+    CHANGED,
+    FAILED,
+    ROLLED_BACK,
+    SKIPPED,
+    STATUSES,
+    UNCHANGED,
+    DeviceJob,
+    DeviceResult,
+    Options,
+    diff_device,
+    push_device,
+    restore,
+)
+from netdata.push._gnmi import Session
+from netdata.push._journal import Journal, read_events
+from netdata.push._output import BuildOutput, read_build
+from netdata.push._targets import Targets
+from netdata.schema import Schema, build_schema
+
+DEFAULT_CONCURRENCY = 20
+DEFAULT_JOURNAL_DIR = ".netdata/journal"
+
+
+@dataclass(frozen=True)
+class Policy:
+    """When a push run stops: after the canary devices if one fails, or once
+    ``max_failures`` devices failed (``None``: never, ``--continue-on-error``)."""
+
+    concurrency: int = DEFAULT_CONCURRENCY
+    canary: int = 0
+    max_failures: int | None = 1
+
+
+@dataclass
+class Report:
+    """The results of a run, one per device in name order."""
+
+    results: list[DeviceResult]
+    journal: Path | None = None
+    stopped: str | None = None
+    """Why the run stopped early, if it did."""
+    dry_run: bool = False
+    counts: dict[str, int] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.results.sort(key=lambda r: r.device)
+        self.counts = {s: sum(r.status == s for r in self.results) for s in STATUSES}
+
+    @property
+    def ok(self) -> bool:
+        """No device failed, was rolled back or left out by a stop."""
+        return self.stopped is None and not (self.counts[FAILED] or self.counts[ROLLED_BACK])
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "journal": str(self.journal) if self.journal else None,
+            "stopped": self.stopped,
+            "dry_run": self.dry_run,
+            "counts": self.counts,
+            "devices": [r.to_json() for r in self.results],
+        }
+
+
+@dataclass
+class Fleet:
+    """Everything a run needs besides its options: build output, endpoints, schema."""
+
+    build: BuildOutput
+    jobs: list[DeviceJob]
+    skipped: list[DeviceResult]
+    schema: Schema
+
+    @classmethod
+    def open(
+        cls,
+        build_dir: str | Path,
+        *,
+        devices: Sequence[str] = (),
+        targets: Targets | None = None,
+        models: str | Path | None = None,
+    ) -> Fleet:
+        build = read_build(build_dir, devices)
+        targets = targets or Targets.load()
+        jobs, skipped = [], [DeviceResult(s.name, SKIPPED, message=s.reason) for s in build.skipped]
+        for intended in build.devices:
+            try:
+                endpoint, confirmed = targets.endpoint(intended.name, build.hosts[intended.name])
+            except PushError as exc:
+                skipped.append(DeviceResult(intended.name, FAILED, message=str(exc)))
+                continue
+            jobs.append(DeviceJob(intended, endpoint, confirmed))
+        return cls(build, jobs, skipped, build_schema(models).schema)
+
+
+def diff(
+    build_dir: str | Path,
+    *,
+    targets: str | Path | Targets | None = None,
+    devices: Sequence[str] = (),
+    models: str | Path | None = None,
+    mode: str = "replace",
+    concurrency: int = DEFAULT_CONCURRENCY,
+) -> Report:
+    """Get and diff every built device (no Set): ``report.results[i].changes``.
+
+    ``targets``: a targets file or a :class:`Targets`; ``devices``: only these.
+    """
+    fleet = Fleet.open(build_dir, devices=devices, targets=_targets(targets), models=models)
+    results = _pool(fleet.jobs, lambda job: diff_device(job, fleet.schema, mode), concurrency)
+    return Report([*results, *fleet.skipped], dry_run=True)
+
+
+def push(
+    build_dir: str | Path,
+    *,
+    targets: str | Path | None = None,
+    plaintext: bool | None = None,
+    devices: Sequence[str] = (),
+    models: str | Path | None = None,
+    options: Options | None = None,
+    policy: Policy | None = None,
+    journal_dir: str | Path | None = DEFAULT_JOURNAL_DIR,
+) -> Report:
+    """Push every built device per ``options`` and ``policy``; returns the per-device results.
+
+    ``targets``: a targets file; ``plaintext``: override of the targets' TLS setting;
+    ``journal_dir``: where the run's journal goes (``None``: no journal, no resume).
+    """
+    options, policy = options or Options(), policy or Policy()
+    record: dict[str, Any] = {
+        "build_dir": str(Path(build_dir).resolve()),
+        "targets": str(Path(targets).resolve()) if targets is not None else None,
+        "plaintext": plaintext,
+        "selected": list(devices),
+        "models": str(models) if models is not None else None,
+    }
+    fleet = _reopen(record, models)
+    journal = None
+    if journal_dir is not None and not options.dry_run:
+        journal = Journal.create(journal_dir)
+        journal.event(
+            "run",
+            **record,
+            options=asdict(options),
+            policy=asdict(policy),
+            jobs=[j.intended.name for j in fleet.jobs],
+        )
+    return _push_fleet(fleet, options, policy, journal, {})
+
+
+def _push_fleet(
+    fleet: Fleet,
+    options: Options,
+    policy: Policy,
+    journal: Journal | None,
+    done: Mapping[str, DeviceResult],
+) -> Report:
+    """Push the fleet; ``done`` devices (of a resumed run) are not touched again."""
+    todo = [job for job in fleet.jobs if job.intended.name not in done]
+    runner = _Runner(fleet, options, policy, journal)
+    try:
+        canary, rest = todo[: policy.canary], todo[policy.canary :]
+        results = runner.run(canary, budget=1) if canary else []
+        if runner.stopped is None:
+            results += runner.run(rest, budget=policy.max_failures)
+        else:
+            results += [_left_out(job, runner.stopped) for job in rest]
+        if runner.stopped is not None and options.rollback_on_failure:
+            results = runner.roll_back_changed(results)
+        if journal is not None:
+            journal.event("end", stopped=runner.stopped)
+    finally:
+        if journal is not None:
+            journal.close()
+    return Report(
+        [*results, *done.values(), *fleet.skipped],
+        journal.path if journal is not None else None,
+        runner.stopped,
+        options.dry_run,
+    )
+
+
+def resume(journal_path: str | Path, *, models: str | Path | None = None) -> Report:
+    """Finish an interrupted run: devices whose result is changed or unchanged are kept."""
+    events = read_events(journal_path)
+    run = events[0]
+    done = {
+        e["device"]: DeviceResult(e["device"], e["status"], message="done before the resume")
+        for e in events
+        if e.get("event") == "result" and e.get("status") in (CHANGED, UNCHANGED)
+    }
+    fleet = _reopen(run, models)
+    journal = Journal(Path(journal_path))
+    journal.event("resume", done=sorted(done))
+    return _push_fleet(fleet, Options(**run["options"]), Policy(**run["policy"]), journal, done)
+
+
+def rollback(
+    journal_path: str | Path,
+    *,
+    models: str | Path | None = None,
+    concurrency: int = DEFAULT_CONCURRENCY,
+) -> Report:
+    """Restore every device a journaled run sent a Set to, from its before-snapshot."""
+    events = read_events(journal_path)
+    fleet = _reopen(events[0], models)
+    sent = {e["device"] for e in events if e.get("event") == "set"}
+    befores = {e["device"]: e["before"] for e in events if e.get("event") == "diff"}
+    journal = Journal(Path(journal_path))
+    journal.event("rollback")
+
+    def restore_one(job: DeviceJob) -> DeviceResult:
+        name = job.intended.name
+        try:
+            before = journal.load_snapshot(befores[name])
+            with Session(job.endpoint) as session:
+                session.capabilities()
+                changed = restore(session, job, fleet.schema, before)
+            result = DeviceResult(
+                name,
+                ROLLED_BACK if changed else UNCHANGED,
+                message="restored" if changed else "already as before the run",
+            )
+        except PushError as exc:
+            result = DeviceResult(name, FAILED, message=str(exc))
+        journal.event("rolled-back", name, status=result.status, message=result.message)
+        return result
+
+    jobs = [j for j in fleet.jobs if j.intended.name in sent and j.intended.name in befores]
+    try:
+        results = _pool(jobs, restore_one, concurrency)
+    finally:
+        journal.close()
+    return Report(results, journal.path)
+
+
+class _Runner:
+    def __init__(self, fleet: Fleet, options: Options, policy: Policy, journal: Journal | None):
+        self.fleet, self.options, self.policy, self.journal = fleet, options, policy, journal
+        self.stopped: str | None = None
+        self._failures = 0
+        self._lock = threading.Lock()
+
+    def run(self, jobs: list[DeviceJob], budget: int | None) -> list[DeviceResult]:
+        def one(job: DeviceJob) -> DeviceResult:
+            if self.stopped is not None:
+                return _left_out(job, self.stopped)
+            result = push_device(job, self.fleet.schema, self.options, self.journal)
+            if result.status in (FAILED, ROLLED_BACK):
+                with self._lock:
+                    self._failures += 1
+                    if budget is not None and self._failures >= budget and self.stopped is None:
+                        self.stopped = f"stopped after {self._failures} failed device(s)"
+            return result
+
+        return _pool(jobs, one, self.policy.concurrency)
+
+    def roll_back_changed(self, results: list[DeviceResult]) -> list[DeviceResult]:
+        by_name = {j.intended.name: j for j in self.fleet.jobs}
+        journal = self.journal
+
+        def undo(result: DeviceResult) -> DeviceResult:
+            if result.status != CHANGED or result.before is None or journal is None:
+                return result
+            job = by_name[result.device]
+            try:
+                with Session(job.endpoint) as session:
+                    restore(session, job, self.fleet.schema, journal.load_snapshot(result.before))
+                result.status, result.message = ROLLED_BACK, "restored: the run stopped"
+            except PushError as exc:
+                result.status, result.message = FAILED, f"rollback failed: {exc}"
+            journal.event(
+                "rolled-back", result.device, status=result.status, message=result.message
+            )
+            return result
+
+        return _pool(results, undo, self.policy.concurrency)
+
+
+def _left_out(job: DeviceJob, why: str | None) -> DeviceResult:
+    return DeviceResult(job.intended.name, SKIPPED, message=f"not attempted: {why}")
+
+
+def _pool(
+    items: Sequence[Any], work: Callable[[Any], DeviceResult], concurrency: int
+) -> list[DeviceResult]:
+    if not items:
+        return []
+    with ThreadPoolExecutor(max_workers=max(1, min(concurrency, len(items)))) as pool:
+        return list(pool.map(work, items))
+
+
+def _targets(targets: str | Path | Targets | None) -> Targets:
+    if isinstance(targets, Targets):
+        return targets
+    return Targets.load(targets_file=targets)
+
+
+def _reopen(run: Mapping[str, Any], models: str | Path | None) -> Fleet:
+    """The fleet of a run record (what the journal's first line holds)."""
+    targets = Targets.load(targets_file=run.get("targets"), plaintext=run.get("plaintext"))
+    return Fleet.open(
+        run["build_dir"],
+        devices=run.get("selected") or (),
+        targets=targets,
+        models=models or run.get("models"),
+    )
