@@ -40,6 +40,7 @@ SHARD_BYTES = 1_500_000
 than linearly with its input, and each run costs about 0.1 s to start."""
 _DOCS = "docs"
 T = TypeVar("T")
+_ANY_STRING = ("any string",)
 _DISJUNCTION = re.compile(r"^\d+ errors in empty disjunction:?$")
 
 Labels = tuple[str, ...]
@@ -54,6 +55,8 @@ class _Shape:
     root: Labels
     paths: list[Labels]
     required: list[bool]
+    any_string: list[bool]
+    """Paths where cue accepts every string: all strings there share one check."""
     values: list[list[Any]] = field(default_factory=list)
     seen: list[dict[Any, int]] = field(default_factory=list)
     members: list[tuple[int, tuple[int, ...]]] = field(default_factory=list)
@@ -62,8 +65,10 @@ class _Shape:
 
     def add(self, tree: int, values: list[Any]) -> None:
         picks = []
-        for value, seen, distinct in zip(values, self.seen, self.values, strict=True):
-            key = _value_key(value)
+        for value, seen, distinct, free in zip(
+            values, self.seen, self.values, self.any_string, strict=True
+        ):
+            key = _ANY_STRING if free and type(value) is str else _value_key(value)
             pick = seen.get(key)
             if pick is None:
                 pick = seen[key] = len(distinct)
@@ -196,7 +201,10 @@ def _shapes(trees: Sequence[dict[str, Any]], schema: Schema) -> list[_Shape]:
                 shape = by_key.get(key)
                 if shape is None:
                     shape = by_key[key] = _Shape(
-                        root, paths, [_required(schema.root, p) for p in paths]
+                        root,
+                        paths,
+                        [_required(schema.root, p) for p in paths],
+                        [_any_string(schema.root, p) for p in paths],
                     )
                     shape.values = [[] for _ in paths]
                     shape.seen = [{} for _ in paths]
@@ -262,14 +270,40 @@ def _entries(
             _entries(node, sub, (*path, key), depth - 1, paths, values)
 
 
-def _required(root: Node, path: Labels) -> bool:
-    """Whether the leaf at ``path`` is a required field (``!``) in ``#Root``."""
+def _leaf(root: Node, path: Labels) -> tuple[Node | None, set[str]]:
+    """The leaf at ``path`` (None if ``path`` is not one) and the keys of its nearest list."""
     node: Node | None = root
+    keys: set[str] = set()
     step = 0
     while node is not None and step < len(path):
         node = node.children.get(path[step])
+        if node is not None and node.kind == "list":
+            keys = set(node.keys)
         step += 1 + (len(node.keys) if node is not None and node.kind == "list" else 0)
-    return node is not None and step == len(path) and node.kind == "leaf" and node.required
+    if node is None or step != len(path) or node.kind != "leaf":
+        return None, keys
+    return node, keys
+
+
+def _required(root: Node, path: Labels) -> bool:
+    """Whether the leaf at ``path`` is a required field (``!``) in ``#Root``."""
+    node, _keys = _leaf(root, path)
+    return node is not None and node.required
+
+
+def _any_string(root: Node, path: Labels) -> bool:
+    """Whether ``#Root`` accepts every string at ``path``: a plain ``string`` leaf (no
+    pattern, no length) that is not a list key nor filled from one (``config/name``)."""
+    node, keys = _leaf(root, path)
+    t = node.type if node is not None else None
+    return (
+        node is not None
+        and t is not None
+        and t.base == "string"
+        and not t.patterns
+        and not t.lengths
+        and node.name not in keys
+    )
 
 
 def _value_key(value: Any) -> Any:

@@ -131,3 +131,16 @@ def test_structural_defects_next_to_value_defects(build: SchemaBuild, oracle: An
         "leaf8": {_path(2, "mtu"), ETHERNET_2},
         "leaf10": {_path(5, "mtu")},
     }
+
+
+def test_free_strings_share_one_check_but_other_kinds_and_key_fills_do_not(
+    build: SchemaBuild, oracle: Any
+) -> None:
+    # Every description (a plain string leaf) differs, so all strings there
+    # share one cue check; a number in its place, and a config/name that is
+    # not its entry's key (a plain string too, but filled from the key), still fail.
+    docs = _fleet({3: [_set(4, "description", 17)], 6: [_set(9, "name", "Ethernet99")]})
+    assert _error_paths(build, docs, oracle) == {
+        "leaf3": {_path(4, "description")},
+        "leaf6": {_path(9, "name")},
+    }
