@@ -175,3 +175,18 @@ def test_selection_by_role_location_tag_device_and_shards(
     assert parts == [names(Selection(shard=(i, 3))) for i in (1, 2, 3)]  # deterministic
     # entries of devices not selected stay in build.json
     assert sorted(_manifest(root)["devices"]) == ["leaf1", "leaf2", "spine1"]
+
+
+def test_an_inventory_source_mapping_is_fetched_and_its_positions_are_named(
+    repo: Repo, schema_build: SchemaBuild
+) -> None:
+    root = repo({
+        "netdata.yaml": "inventory: {source: file, path: inventory/hosts.yaml, role: leaf}\n",
+        "groups/location/dc2.yaml": "mtu: 9000\n",
+    })
+    result = build(root, schema=schema_build)
+    assert sorted(result.devices) == ["leaf1", "leaf2"]  # the source's role filter
+    assert result.failed == ["leaf2"]
+    (error,) = _errors(result, "leaf2")
+    assert "groups/location/dc2.yaml:1:6" in error.positions
+    assert "groups/role/leaf.yaml:1:6" in error.positions
