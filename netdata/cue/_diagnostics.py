@@ -9,6 +9,7 @@ verbatim as a message, so nothing cue says is lost.
 
 from __future__ import annotations
 
+import json
 import re
 
 from netdata._exceptions import CueDiagnostic, Position
@@ -28,9 +29,18 @@ def split_path(dotted: str) -> tuple[str, ...]:
     for match in _SPLIT_LABELS.finditer(dotted):
         label = match.group(0)
         if label.startswith('"'):
-            label = label[1:-1].replace('\\"', '"').replace("\\\\", "\\")
+            label = _unquote(label)
         labels.append(label)
     return tuple(labels)
+
+
+def _unquote(quoted: str) -> str:
+    """A quoted cue label's text: cue writes JSON's escapes (``\\n``, ``\\u0000``, ``\\"``)."""
+    try:
+        text = json.loads(quoted)
+    except ValueError:
+        return quoted[1:-1].replace('\\"', '"').replace("\\\\", "\\")
+    return text if isinstance(text, str) else quoted[1:-1]
 
 
 def parse_diagnostics(stderr: str) -> list[CueDiagnostic]:

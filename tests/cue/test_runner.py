@@ -129,6 +129,14 @@ def test_quoted_labels_are_unquoted_in_paths(module: Path) -> None:
     assert diagnostic.path == ("interfaces", "Ethernet1/1", "mtu")
 
 
+def test_escapes_in_quoted_labels_are_decoded(module: Path) -> None:
+    data = json.dumps({"interfaces": {'a\nb"\u0000': {"mtu": 10}}})
+    with pytest.raises(CueError) as caught:
+        Cue(workdir=module).vet(["."], stdin=data)
+    diagnostic = _only(caught.value, "out of bound >=68")
+    assert diagnostic.path == ("interfaces", 'a\nb"\x00', "mtu")
+
+
 def test_timeout_kills_cue_and_says_so(tmp_path: Path) -> None:
     (tmp_path / "slow.cue").write_text(SLOW)
     with pytest.raises(CueTimeoutError, match=r"did not finish within 1 s"):
