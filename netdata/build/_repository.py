@@ -194,10 +194,14 @@ def _file_hosts(path: Path) -> list[Host]:
 
 
 def _hosts_form(path: Path) -> bool:
-    """Whether the file holds ``{hosts: ...}`` (else a list of devices)."""
+    """Whether the file holds ``{hosts: ...}`` (else a list of devices, which the file
+    source also reads): its first line that is not blank, a comment or ``---``."""
     with path.open("rb") as f:
-        head = f.read(4096).lstrip()
-    return not head.startswith(b"[") and not head.startswith(b"-")
+        for line in f:
+            text = line.strip()
+            if text and not text.startswith((b"#", b"---", b"%")):
+                return not text.startswith((b"[", b"- ", b"-\n")) and text != b"-"
+    return True
 
 
 def _folder(folder: Path) -> tuple[list[Host], list[str]]:

@@ -190,3 +190,14 @@ def test_an_inventory_source_mapping_is_fetched_and_its_positions_are_named(
     (error,) = _errors(result, "leaf2")
     assert "groups/location/dc2.yaml:1:6" in error.positions
     assert "groups/role/leaf.yaml:1:6" in error.positions
+
+
+def test_an_inventory_file_that_lists_devices(repo: Repo, schema_build: SchemaBuild) -> None:
+    root = repo({
+        "inventory/hosts.yaml": "# a list of devices\n---\n- name: leaf1\n  role: leaf\n"
+        "  interfaces: {Ethernet1: {description: x}}\n- name: leaf2\n  role: leaf\n  mtu: 1\n"
+        "  interfaces: {}\n",
+    })
+    result = build(root, schema=schema_build)
+    assert result.devices["leaf1"].ok
+    assert "inventory/hosts.yaml:8:8" in _errors(result, "leaf2")[0].positions
