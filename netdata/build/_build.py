@@ -28,7 +28,7 @@ from typing import Any
 from netdata._exceptions import BuildError
 from netdata.build._evaluate import Runner, evaluate
 from netdata.build._output import device_text, read_manifest, write_atomically, write_manifest
-from netdata.build._overlay import Device, open_overlay
+from netdata.build._overlay import Device, Overlay, open_overlay
 from netdata.build._repository import (
     GroupFile,
     Groups,
@@ -260,7 +260,7 @@ def _evaluate_all(
     return out
 
 
-def _devices(overlay: Any, plans: list[_Plan]) -> list[Device]:
+def _devices(overlay: Overlay, plans: list[_Plan]) -> list[Device]:
     devices = []
     for plan in plans:
         host = plan.host
