@@ -12,9 +12,9 @@ host-variable file per device in ``inventory/hosts/`` (as ``netdata inventory
 fetch -o`` writes them), ``groups/`` and ``transforms/`` from the example.
 
 :func:`device_program` is the by-hand way to evaluate one device with ``cue``
-(the naive peer of the benchmark, and the example's test before the build
-engine): one CUE file holding the device's host variables, the group
-variables that apply to it and ``out: (#Device & {vars: ...}).config``.
+(the benchmark's naive peer): one CUE file holding the device's host
+variables, the group variables that apply to it and
+``out: oc.#Root & (#Device & {vars: ...}).config``.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from typing import Any
 
 import yaml
 
+from netdata.build import IMPORT_PATH
 from netdata.inventory import write_host_files
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "fabric"
@@ -37,6 +38,7 @@ _VLANS = {10: "servers", 20: "storage", 30: "hypervisor-mgmt"}
 _P2P = ipaddress.ip_address("10.0.0.0")
 _LOOPBACKS = ipaddress.ip_address("10.255.4.0")
 _SVIS = ipaddress.ip_address("10.16.0.0")
+_PACKAGE = re.compile(r"^package\s+\w+\s*$", re.MULTILINE)
 
 
 def _vlan(vid: int) -> dict[str, Any]:
@@ -106,41 +108,27 @@ def write_fleet(root: str | Path, count: int) -> dict[str, dict[str, Any]]:
 def group_files(repo: Path, host: dict[str, Any]) -> list[Path]:
     """The group files that apply to ``host``, least specific first (docs/build.md's order)."""
     levels = [repo / "groups" / "all"]
-    for level, key in (("platform", "platform"), ("location", "location"), ("role", "role")):
-        if key in host:
-            levels.append(repo / "groups" / level / str(host[key]))
+    for level in ("platform", "location", "role"):
+        if level in host:
+            levels.append(repo / "groups" / level / str(host[level]))
     levels += [repo / "groups" / "tag" / tag for tag in host.get("tags", [])]
     return [f for stem in levels for f in (stem.with_suffix(".yaml"), stem.with_suffix(".cue"))
             if f.exists()]
 
 
-def package_name(transforms: Path) -> str:
-    """The package clause of the transforms' CUE files."""
-    for path in sorted(transforms.glob("*.cue")):
-        found = re.search(r"^package\s+(\w+)", path.read_text("utf-8"), re.MULTILINE)
-        if found:
-            return found.group(1)
-    raise ValueError(f"{transforms}: no CUE file with a package clause")
-
-
-def device_program(repo: Path, hosts: dict[str, dict[str, Any]], package: str) -> str:
-    """A CUE file of ``package`` whose ``out`` holds the config of each of ``hosts``.
+def device_program(repo: Path, host: dict[str, Any], package: str) -> str:
+    """A CUE file of ``package`` whose ``out`` is ``host``'s config unified with ``oc.#Root``.
 
     YAML group files are inlined as JSON, CUE group files as a struct around
-    their text (so they may not have imports or a package clause).
+    their text without its package clause (so they may not have imports).
     """
-    files = sorted({f for h in hosts.values() for f in group_files(repo, h)})
-    lines = [f"package {package}", "_groups: {"]
-    for f in files:
+    groups = []
+    for f in group_files(repo, host):
         text = f.read_text("utf-8")
-        body = json.dumps(yaml.safe_load(text)) if f.suffix == ".yaml" else "{\n" + text + "\n}"
-        lines.append(f"{json.dumps(str(f.relative_to(repo)))}: {body}")
-    lines += ["}", "_hosts: " + json.dumps(hosts), "out: {"]
-    for name, host in hosts.items():
-        groups = "".join(
-            f" & _groups[{json.dumps(str(f.relative_to(repo)))}]" for f in group_files(repo, host)
-        )
-        key = json.dumps(name)
-        lines.append(f"{key}: (#Device & {{vars: _hosts[{key}]{groups}}}).config")
-    lines.append("}")
-    return "\n".join(lines) + "\n"
+        if f.suffix == ".yaml":
+            groups.append(json.dumps(yaml.safe_load(text)))
+        else:
+            groups.append("{\n" + _PACKAGE.sub("", text) + "\n}")
+    unified = " & ".join([json.dumps(host), *groups])
+    return (f'package {package}\n\nimport "{IMPORT_PATH}"\n\n'
+            f"out: oc.#Root & (#Device & {{vars: {unified}}}).config\n")
