@@ -1,22 +1,18 @@
-"""Fixtures of the example tests: the example fabric, built once per session."""
+"""Fixtures of the example tests: examples/fabric built once per session by `netdata.build`."""
 
 from __future__ import annotations
 
-import sys
+import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from netdata.cue import Cue
-from netdata.schema import SchemaBuild, build_schema, encode_rfc7951
+from netdata.build import BuildResult, build
+from netdata.schema import SchemaBuild, build_schema, decode_rfc7951
+from netdata.settings import load_settings
 
-REPO = Path(__file__).resolve().parents[2]
-FABRIC = REPO / "examples" / "fabric"
-# --import-mode=importlib does not put other folders on sys.path; the fleet module lives in bench/.
-sys.path.insert(0, str(REPO / "bench"))
-
-import fleet  # noqa: E402
+FABRIC = Path(__file__).resolve().parents[2] / "examples" / "fabric"
 
 
 @pytest.fixture(scope="session")
@@ -24,30 +20,29 @@ def schema(models: Path) -> SchemaBuild:
     return build_schema(models)
 
 
-def evaluate(repo: Path, hosts: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """Each device's config in authoring form: one `cue export` of the repository's transforms."""
-    transforms = sorted(str(p.relative_to(repo)) for p in (repo / "transforms").glob("*.cue"))
-    program = fleet.device_program(repo, hosts, fleet.package_name(repo / "transforms"))
-    configs: dict[str, Any] = Cue(workdir=repo).export_json(
-        transforms, expression="out", files={"devices.cue": program}
-    )
-    return configs
+@pytest.fixture(scope="session")
+def fabric_output(schema: SchemaBuild, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The build output folder of the example (written outside the source tree)."""
+    output = tmp_path_factory.mktemp("fabric-build")
+    result: BuildResult = build(load_settings(FABRIC).replace(output=output), schema=schema)
+    assert result.ok, [d.text() for d in result.devices.values() if not d.ok] or result.problems
+    return output
 
 
 @pytest.fixture(scope="session")
-def hosts() -> dict[str, dict[str, Any]]:
-    """The example's host variables, read by the inventory's file source."""
-    from netdata.inventory import FileSource, fetch_inventory
-
-    return fetch_inventory(FileSource(FABRIC / "inventory" / "hosts.yaml"))
-
-
-@pytest.fixture(scope="session")
-def authoring(hosts: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    return evaluate(FABRIC, hosts)
+def wire(fabric_output: Path) -> dict[str, Any]:
+    """Each device's RFC 7951 config, as the build wrote it."""
+    manifest = json.loads((fabric_output / "build.json").read_text())
+    return {name: json.loads((fabric_output / entry["file"]).read_text())
+            for name, entry in manifest["devices"].items()}
 
 
 @pytest.fixture(scope="session")
-def wire(authoring: dict[str, Any], schema: SchemaBuild) -> dict[str, Any]:
-    """The example's configs in RFC 7951, as the build writes them."""
-    return {name: encode_rfc7951(tree, schema.schema) for name, tree in authoring.items()}
+def authoring(wire: dict[str, Any], schema: SchemaBuild) -> dict[str, Any]:
+    """The same configs decoded to the authoring form (lists as maps keyed by key)."""
+    trees = {}
+    for name, document in wire.items():
+        tree, problems = decode_rfc7951(document, schema.schema)
+        assert problems == [], name
+        trees[name] = tree
+    return trees
