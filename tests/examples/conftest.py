@@ -3,21 +3,32 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from netdata.build import BuildResult, build
+from netdata.inventory import FileSource, fetch_inventory
 from netdata.schema import SchemaBuild, build_schema, decode_rfc7951
 from netdata.settings import load_settings
 
-FABRIC = Path(__file__).resolve().parents[2] / "examples" / "fabric"
+HERE = Path(__file__).resolve().parent
+FABRIC = HERE.parents[1] / "examples" / "fabric"
+# --import-mode=importlib does not put test folders on sys.path: the Nautobot harness and seed.
+sys.path[:0] = [str(HERE), str(HERE.parent / "inventory")]
 
 
 @pytest.fixture(scope="session")
 def schema(models: Path) -> SchemaBuild:
     return build_schema(models)
+
+
+@pytest.fixture(scope="session")
+def hosts() -> dict[str, dict[str, Any]]:
+    """The example's host variables, read by the inventory's file source."""
+    return fetch_inventory(FileSource(FABRIC / "inventory" / "hosts.yaml"))
 
 
 @pytest.fixture(scope="session")
