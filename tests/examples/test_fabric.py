@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
+from netdata.build import build
 from netdata.schema import SchemaBuild, validate_documents
+from netdata.settings import load_settings
 
 FABRIC = Path(__file__).resolve().parents[2] / "examples" / "fabric"
 
@@ -129,3 +132,22 @@ def test_system_and_lldp(authoring: dict[str, Any]) -> None:
         ports = {n for n, i in config["interfaces"]["interface"].items()
                  if n.startswith("Ethernet") and i["config"]["enabled"]}
         assert set(lldp["interfaces"]["interface"]) == ports, device
+
+
+def test_a_conflicting_group_value_fails_the_leaves_naming_both_files(
+    tmp_path: Path, schema: SchemaBuild
+) -> None:
+    """The README's first "try a mistake": groups do not override each other."""
+    repo = tmp_path / "fabric"
+    shutil.copytree(FABRIC, repo, ignore=shutil.ignore_patterns("build"))
+    with (repo / "groups" / "role" / "leaf.yaml").open("a") as f:
+        f.write("domain: dc2.example.net\n")
+    result = build(load_settings(repo), schema=schema)
+    assert result.failed == ["leaf1", "leaf2", "leaf3", "leaf4"]
+    for name in result.failed:
+        [error] = result.devices[name].errors
+        assert error.path == "/system/config/domain-name"
+        files = {p.split(":")[0] for p in error.positions}
+        assert {"groups/all.yaml", "groups/role/leaf.yaml"} <= files, error
+    assert sorted(p.name for p in (repo / "build").glob("*.json")) == [
+        "build.json", "spine1.json", "spine2.json"]
