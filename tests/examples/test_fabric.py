@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from netdata.build import build
-from netdata.schema import SchemaBuild, validate_documents
+from netdata.schema import SchemaBuild
 from netdata.settings import load_settings
+from netdata.validate import validate_documents
 
 FABRIC = Path(__file__).resolve().parents[2] / "examples" / "fabric"
 
