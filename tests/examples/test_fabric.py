@@ -147,7 +147,7 @@ def test_a_conflicting_group_value_fails_the_leaves_naming_both_files(
     assert result.failed == ["leaf1", "leaf2", "leaf3", "leaf4"]
     for name in result.failed:
         [error] = result.devices[name].errors
-        assert error.path == "/system/config/domain-name"
+        assert error.path == "/vars/domain"
         files = {p.split(":")[0] for p in error.positions}
         assert {"groups/all.yaml", "groups/role/leaf.yaml"} <= files, error
     assert sorted(p.name for p in (repo / "build").glob("*.json")) == [
