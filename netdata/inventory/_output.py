@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import re
 import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Any, Literal
 
 import yaml
 
+from netdata._documents import reads_as_string
 from netdata._exceptions import InventoryError
 from netdata.inventory._model import HostVars
 
@@ -26,21 +26,27 @@ _MAX_NAME = 200
 
 
 class _Yaml12SafeDumper(yaml.SafeDumper):
-    """PyYAML writes YAML 1.1; cue reads YAML 1.2.  Quote strings that 1.2 reads as numbers.
+    """PyYAML writes YAML 1.1; cue and our reader read YAML 1.2.  Quote every string that
+    either would not read back as that string (``0o17``, ``1e3`` or ``.5`` are strings to
+    a YAML 1.1 writer, numbers to cue)."""
 
-    (``0o17``, ``1e3`` or ``.5`` are strings to a YAML 1.1 writer, numbers to cue.)
-    """
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        tag = super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
+        if kind is yaml.ScalarNode and implicit[0] and tag == _STR and not reads_as_string(value):
+            return _NOT_STR
+        return tag
+
+    def represent_str(self, data: str) -> Any:
+        """Double-quote strings holding U+0085/U+2028/U+2029: YAML readers take them as line
+        breaks elsewhere, and only double quotes escape them."""
+        if _BREAKS.intersection(data):
+            return self.represent_scalar(_STR, data, style='"')
+        return super().represent_str(data)
 
 
-_Yaml12SafeDumper.add_implicit_resolver(
-    "tag:yaml.org,2002:float",
-    re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$"
-               r"|^[-+]?\.(?:inf|Inf|INF)$|^\.(?:nan|NaN|NAN)$"),
-    list("-+.0123456789"),
-)
-_Yaml12SafeDumper.add_implicit_resolver(
-    "tag:yaml.org,2002:int", re.compile(r"^0o[0-7]+$|^0x[0-9a-fA-F]+$"), list("0")
-)
+_Yaml12SafeDumper.add_representer(str, _Yaml12SafeDumper.represent_str)
+_BREAKS = frozenset("\x85\u2028\u2029")
+_STR, _NOT_STR = "tag:yaml.org,2002:str", "tag:yaml.org,2002:int"
 
 
 def safe_filename(name: str) -> str:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from netdata._documents import read_document
+from netdata._documents import display_name, read_document
 from netdata._exceptions import DocumentError, Problem
 from netdata.cue import Cue
 from netdata.schema import Schema, SchemaBuild, build_schema, decode_rfc7951
@@ -51,7 +51,7 @@ class FileResult:
     def text(self) -> str:
         """The verdict for people: ``FILE: valid``, or ``FILE: invalid`` and one
         indented line per error with its data path and source position."""
-        lines = [f"{self.file}: {'valid' if self.valid else 'invalid'}"]
+        lines = [f"{display_name(self.file)}: {'valid' if self.valid else 'invalid'}"]
         for err in self.errors:
             where = f" ({err.position})" if err.position else ""
             lines.append(f"  {err.path}: {err.message}{where}")

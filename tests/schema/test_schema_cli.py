@@ -124,9 +124,9 @@ def test_huge_file_is_refused(
     assert "too large" in out_text and str(huge) in out_text
 
 
-def test_missing_file_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
-    status, _, err = run(["validate", "/no/such/file.json"], capsys)
-    assert status == 2 and "/no/such/file.json" in err
+def test_missing_file_is_its_own_invalid_verdict(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = run(["validate", "/no/such/file.json"], capsys)
+    assert status == 1 and "/no/such/file.json: invalid" in out and "No such file" in out, err
 
 
 def test_missing_model_path_is_a_setup_error(
