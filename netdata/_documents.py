@@ -82,6 +82,14 @@ def parse_data(text: str, name: str) -> Any:
     return _load_yaml(text, name, "YAML" if yaml_named else "JSON or YAML")
 
 
+def parse_json(text: str, name: str) -> Any:
+    """Parse JSON text (an HTTP answer, say) by the reader's rules; :class:`DocumentError`."""
+    name = display_name(name)
+    if not text.strip():
+        raise DocumentError(f"{name}: the text is empty")
+    return _load_json(text, name)
+
+
 def parse_document(text: str, name: str) -> dict[str, Any]:
     """Parse a document that must be a mapping (a config tree: top-level node names)."""
     document = parse_data(text, name)

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from netdata._exceptions import UsageError
 from netdata.cli._common import EXIT_OK
 from netdata.inventory import (
     DEFAULT_QUERY,
@@ -16,6 +17,7 @@ from netdata.inventory import (
     open_source,
     write_host_files,
 )
+from netdata.inventory._http import limits_problem
 from netdata.inventory._output import dumps
 
 _SOURCES = ["nautobot-graphql", "nautobot-rest", "netbox", "file"]
@@ -93,6 +95,9 @@ def register(subparsers: Any) -> None:
 
 
 def _fetch(args: argparse.Namespace) -> int:
+    problem = limits_problem(args.timeout, args.retries)
+    if problem:
+        raise UsageError(f"--timeout/--retries: {problem}")
     source = open_source(
         args.source,
         url=args.url,

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from netdata._exceptions import InventoryError
+from netdata.inventory._http import usable_token
 
 
 def load_token(env_var: str, token_file: str | Path | None = None) -> str | None:
@@ -23,11 +24,8 @@ def load_token(env_var: str, token_file: str | Path | None = None) -> str | None
             raise InventoryError(
                 f"cannot read the token file {path}: {reason}", path=str(path)
             ) from None
-        if not token or any(c.isspace() for c in token):
-            raise InventoryError(
-                f"the token file {path} must contain the token alone, on one line",
-                path=str(path),
-            )
-        return token
+        if not token:
+            raise InventoryError(f"the token file {path} is empty", path=str(path))
+        return usable_token(token, f"the token in {path}")
     token = os.environ.get(env_var, "").strip()
-    return token or None
+    return usable_token(token, f"the token in {env_var}") if token else None

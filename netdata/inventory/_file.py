@@ -9,6 +9,7 @@ from typing import Any
 from netdata._documents import read_data
 from netdata._exceptions import DocumentError, InventoryError
 from netdata.inventory._model import Filters, HostVars
+from netdata.inventory._normalize import check_host_vars
 
 
 class FileSource:
@@ -53,6 +54,10 @@ class FileSource:
             raise self._error(f"every device must be a mapping with a 'name': {str(item)[:80]}")
         if not item["name"]:
             raise self._error("a device has an empty name")
+        try:
+            check_host_vars(item)
+        except InventoryError as exc:
+            raise self._error(str(exc), device=item["name"]) from None
         return dict(item)
 
     def _error(self, reason: str, device: str | None = None) -> InventoryError:

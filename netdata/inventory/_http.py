@@ -4,13 +4,17 @@ Pooled connections, timeouts, retries with exponential backoff on connection
 errors, timeouts, 5xx and 429 (honouring ``Retry-After``), REST pagination with
 concurrent page fetches and loop detection.  Every httpx error and every HTTP
 failure is translated into :class:`~netdata.InventoryError` here and nowhere
-else; the token is sent in a header and redacted from every message.
+else, by :meth:`HttpClient.error`: the one place where text from a server or a
+header becomes a message, which redacts the token (also JSON- and URL-escaped)
+before it collapses and truncates the text.  Answers are parsed by the one
+reader's JSON rules (no NaN, no duplicate members, bounded depth).
 """
 
 from __future__ import annotations
 
 import email.utils
 import json
+import math
 import random
 import ssl
 import time
@@ -19,11 +23,12 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, TypeVar
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 import httpx
 
-from netdata._exceptions import InventoryError
+from netdata._documents import parse_json
+from netdata._exceptions import DocumentError, InventoryError
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 # ids per request when a list is restricted to some devices: 20 UUIDs keep the URL
@@ -34,6 +39,10 @@ _HINTS = {
     403: "access refused: check the API token and its permissions",
     404: "not found: check the URL (it should be the server's base URL)",
 }
+
+MESSAGE_CHARS = 600
+"""Longest error message made of server text (after the token was redacted)."""
+_READ = 4_000  # characters of an answer's body looked at for a message
 
 Params = Mapping[str, str | int | Sequence[str]]
 T = TypeVar("T")
@@ -60,6 +69,33 @@ class Connection:
     page_size: int = 500
     concurrency: int = 4
     transport: httpx.BaseTransport | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        problem = limits_problem(self.timeout, self.retries)
+        if problem:
+            raise InventoryError(problem)
+        if self.token is not None:
+            usable_token(self.token, "the API token")
+
+
+def limits_problem(timeout: float, retries: int) -> str | None:
+    """What is wrong with a request timeout and retry count, if anything (the one rule)."""
+    if not math.isfinite(timeout) or timeout <= 0:
+        return f"the timeout must be a positive number of seconds, not {timeout!r}"
+    if retries < 0:
+        return f"the number of retries must be 0 or more, not {retries}"
+    return None
+
+
+def usable_token(token: str, origin: str) -> str:
+    """``token`` if it can be sent in an HTTP header; an error naming ``origin`` (never the
+    token) if it holds whitespace, a control or a non-ASCII character."""
+    if not token or not all("!" <= c <= "~" for c in token):
+        raise InventoryError(
+            f"{origin} cannot be sent in an HTTP header: it must be printable ASCII without "
+            "spaces or line breaks (it is not shown here)"
+        )
+    return token
 
 
 class HttpClient:
@@ -146,7 +182,7 @@ class HttpClient:
         if offsets is not None and isinstance(count, int):
             results.extend(self._concurrent_pages(next_url, offsets))
             if len(results) != count:
-                raise InventoryError(
+                raise self.error(
                     f"GET {_safe_url(first_url)}: the server announced {count} results but "
                     f"returned {len(results)}: the data changed while it was read; try again",
                     url=_safe_url(first_url),
@@ -177,7 +213,7 @@ class HttpClient:
     def _page(self, url: str) -> dict[str, Any]:
         page = self.get_json(url)
         if not isinstance(page, dict) or not isinstance(page.get("results"), list):
-            raise InventoryError(
+            raise self.error(
                 f"GET {_safe_url(url)}: expected a paginated list with 'results', "
                 f"got {type(page).__name__}",
                 url=_safe_url(url),
@@ -196,7 +232,7 @@ class HttpClient:
         url: str | None = next_url
         while url:
             if _url_key(url) in seen:
-                raise InventoryError(
+                raise self.error(
                     f"GET {_safe_url(url)}: pagination loop: this page was already read "
                     f"(the server's 'next' link points back)",
                     url=_safe_url(url),
@@ -210,7 +246,7 @@ class HttpClient:
     def _same_origin(self, url: str) -> str:
         """``url``'s path and query on our own origin: the token never leaves for another host."""
         if not isinstance(url, str):
-            raise InventoryError(f"pagination 'next' is not a URL: {url!r}")
+            raise self.error(f"pagination 'next' is not a URL: {url!r}")
         split = urlsplit(url)
         return urlunsplit((*self._origin, split.path, split.query, ""))
 
@@ -224,21 +260,21 @@ class HttpClient:
                 response = self._client.request(method, url, **kwargs)
             except httpx.TimeoutException as exc:
                 if last:
-                    raise InventoryError(
+                    raise self.error(
                         f"{where}: timed out after {conn.timeout:g} s "
                         f"({conn.retries + 1} attempts)",
                         url=_safe_url(url),
                     ) from exc
             except httpx.TransportError as exc:
                 if "CERTIFICATE_VERIFY_FAILED" in str(exc):  # retrying cannot help
-                    raise InventoryError(
+                    raise self.error(
                         f"{where}: the server's TLS certificate is not trusted ({exc}): "
                         "give its CA with --ca-bundle (or, knowingly, --insecure)",
                         url=_safe_url(url),
                     ) from exc
                 if last:
-                    raise InventoryError(
-                        f"{where}: {self._redact(str(exc)) or type(exc).__name__} "
+                    raise self.error(
+                        f"{where}: {str(exc) or type(exc).__name__} "
                         f"({conn.retries + 1} attempts)",
                         url=_safe_url(url),
                     ) from exc
@@ -269,7 +305,7 @@ class HttpClient:
                 return None
         seconds = max(seconds, 0.0)
         if seconds > self._conn.max_retry_after:
-            raise InventoryError(
+            raise self.error(
                 f"{where}: HTTP {response.status_code}: the server asks to retry after "
                 f"{seconds:g} s, more than the {self._conn.max_retry_after:g} s allowed",
                 url=_safe_url(url),
@@ -279,7 +315,7 @@ class HttpClient:
 
     def _status_error(self, where: str, url: str, response: httpx.Response) -> InventoryError:
         status = response.status_code
-        detail = _detail(response)
+        detail = _detail(response.text)
         hint = _HINTS.get(status, "")
         if status in (401, 403) and not self._conn.token:
             hint = "no API token was given: set the token environment variable or a token file"
@@ -288,27 +324,36 @@ class HttpClient:
             message += f": {detail}"
         if hint:
             message += f" ({hint})"
-        return InventoryError(self._redact(message), url=_safe_url(url), status=status)
+        return self.error(message, url=_safe_url(url), status=status)
 
     def _json(self, response: httpx.Response) -> Any:
+        url = _safe_url(str(response.request.url))
+        where = f"{response.request.method} {url}: HTTP {response.status_code} answer"
         try:
-            return response.json()
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            ctype = response.headers.get("Content-Type", "no content type")
-            snippet = " ".join(response.text[:120].split())
-            url = _safe_url(str(response.request.url))
-            raise InventoryError(
-                self._redact(
-                    f"{response.request.method} {url}: HTTP {response.status_code} answer is "
-                    f"not JSON ({ctype}): {snippet!r}"
-                ),
-                url=url,
-                status=response.status_code,
-            ) from None
+            return parse_json(response.content.decode("utf-8"), where)
+        except UnicodeDecodeError:
+            pass
+        except DocumentError as exc:  # valid JSON the reader refuses: NaN, duplicates, depth
+            if not str(exc).startswith((f"{where}: not valid JSON", f"{where}: the text")):
+                raise self.error(str(exc), url=url, status=response.status_code) from None
+        ctype = response.headers.get("Content-Type", "no content type")
+        snippet = response.content[:_READ].decode("utf-8", "replace")
+        raise self.error(
+            f"{where} is not JSON ({ctype}): {snippet!r}", url=url, status=response.status_code
+        ) from None
 
-    def _redact(self, text: str) -> str:
+    def error(self, message: str, **context: Any) -> InventoryError:
+        """The one way text from a server or a header becomes an error: the token redacted
+        (as is, JSON- and URL-escaped), then whitespace collapsed, then at most
+        :data:`MESSAGE_CHARS` characters."""
         token = self._conn.token
-        return text.replace(token, "***") if token else text
+        if token:
+            for form in {token, json.dumps(token)[1:-1], quote(token, safe="")}:
+                message = message.replace(form, "***")
+        message = " ".join(message.split())
+        if len(message) > MESSAGE_CHARS:
+            message = message[: MESSAGE_CHARS - 3] + "..."
+        return InventoryError(message, **context)
 
 
 def _verify(conn: Connection) -> ssl.SSLContext | bool:
@@ -370,11 +415,11 @@ def _offset_plan(first_url: str, next_url: str, count: object, step: int) -> lis
     return list(range(step, count, step))
 
 
-def _detail(response: httpx.Response) -> str:
-    """The server's own short explanation (DRF ``detail``), if any."""
+def _detail(body_text: str) -> str:
+    """The server's own explanation (DRF ``detail``), if any (shortened by the caller)."""
     try:
-        body = response.json()
-    except (json.JSONDecodeError, UnicodeDecodeError):
+        body = json.loads(body_text)
+    except (json.JSONDecodeError, RecursionError):
         return ""
     text: str
     if isinstance(body, dict) and isinstance(body.get("detail"), str):
@@ -387,4 +432,4 @@ def _detail(response: httpx.Response) -> str:
         text = " ".join(map(str, body))
     else:
         text = ""
-    return text[:300]
+    return text

@@ -98,7 +98,7 @@ class NautobotGraphQLSource:
 
             def run(query: str) -> list[Mapping[str, Any]]:
                 answer = http.post_json(url, {"query": query, "variables": variables})
-                return _graphql_devices(answer, url, self._query_origin)
+                return _graphql_devices(answer, url, self._query_origin, http)
 
             devices = None
             if self.query == DEFAULT_QUERY:
@@ -267,7 +267,9 @@ def _load_query(query: str | Path | None) -> tuple[str, str]:
     return text, str(path)
 
 
-def _graphql_devices(answer: Any, url: str, origin: str) -> list[Mapping[str, Any]]:
+def _graphql_devices(
+    answer: Any, url: str, origin: str, http: HttpClient
+) -> list[Mapping[str, Any]]:
     if not isinstance(answer, Mapping):
         raise InventoryError(f"POST {url}: the GraphQL answer is not an object", url=url)
     errors = answer.get("errors")
@@ -275,7 +277,7 @@ def _graphql_devices(answer: Any, url: str, origin: str) -> list[Mapping[str, An
         messages = "; ".join(
             str(e.get("message", e)) if isinstance(e, Mapping) else str(e) for e in errors
         )
-        raise InventoryError(f"POST {url}: GraphQL errors in {origin}: {messages}", url=url)
+        raise http.error(f"POST {url}: GraphQL errors in {origin}: {messages}", url=url)
     data = answer.get("data")
     devices = data.get("devices") if isinstance(data, Mapping) else None
     if not isinstance(devices, list) or not all(isinstance(d, Mapping) for d in devices):

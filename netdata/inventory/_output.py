@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
+import shutil
 import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -23,6 +25,10 @@ from netdata.inventory._model import HostVars
 Format = Literal["yaml", "json"]
 _SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-+@=,")
 _MAX_NAME = 200
+_RESERVED = frozenset(
+    ["CON", "PRN", "AUX", "NUL"]
+    + [f"{p}{n}" for p in ("COM", "LPT") for n in "0123456789\u00b9\u00b2\u00b3"]
+)
 
 
 class _Yaml12SafeDumper(yaml.SafeDumper):
@@ -55,6 +61,8 @@ def safe_filename(name: str) -> str:
     Characters outside ``[A-Za-z0-9._-+@=,]``, ``%`` itself and a leading dot are
     percent-encoded (UTF-8), so ``../x`` becomes ``%2E.%2Fx``: no separators,
     no hidden files, no control characters, and distinct names stay distinct.
+    A name that Windows reserves for a device (``CON``, ``nul.txt``, ``COM1``)
+    gets its first character encoded (``%43ON``).
     An empty name, or one whose file name would be too long, is an error.
     """
     if not name:
@@ -66,6 +74,8 @@ def safe_filename(name: str) -> str:
         else:
             out.extend(f"%{b:02X}" for b in char.encode("utf-8", "surrogatepass"))
     result = "".join(out)
+    if result.partition(".")[0].upper() in _RESERVED:  # CON, nul.txt: devices on Windows
+        result = f"%{ord(result[0]):02X}{result[1:]}"
     if len(result) > _MAX_NAME:
         raise InventoryError(
             f"device name {name[:40]!r}... is too long for a file name", device=name
@@ -112,13 +122,91 @@ def hosts_document(hosts: Mapping[str, HostVars]) -> dict[str, Any]:
 
 def dumps(document: Any, fmt: Format) -> str:
     """``document`` as JSON (indented) or YAML text."""
-    if fmt == "json":
-        return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-    text: str = yaml.dump(
-        document, Dumper=_Yaml12SafeDumper, sort_keys=False, allow_unicode=True,
-        default_flow_style=False,
-    )
+    try:
+        if fmt == "json":
+            return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+        text: str = yaml.dump(
+            document, Dumper=_Yaml12SafeDumper, sort_keys=False, allow_unicode=True,
+            default_flow_style=False,
+        )
+    except (ValueError, TypeError, yaml.YAMLError) as exc:
+        raise InventoryError(f"cannot write the host variables as {fmt.upper()}: {exc}") from None
+    if fmt == "yaml" and (".nan" in text or ".inf" in text) and _has_nan(document):
+        raise InventoryError("cannot write the host variables as YAML: a number is not finite")
     return text
+
+
+def _has_nan(value: Any) -> bool:
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, float) and not math.isfinite(item):
+            return True
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
+def _replace_all(outdir: Path, files: Mapping[Path, str]) -> None:
+    """Write every file to a temporary name, then rename them all into place; if any step
+    fails, the files already renamed get their old content back and no temporary file stays.
+
+    A process killed midway leaves each file whole (old or new content) and may leave
+    hidden ``.netdata-*.tmp`` files: never a half-written one under a device's name.
+    """
+    temps: dict[Path, str] = {}
+    backups: dict[Path, str | None] = {}
+    try:
+        for target, text in files.items():
+            if target.is_dir() and not target.is_symlink():
+                raise IsADirectoryError(21, "a folder has the name of a host file", str(target))
+            fd, tmp = tempfile.mkstemp(dir=outdir, prefix=".netdata-", suffix=".tmp")
+            temps[target] = tmp
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(text)
+        for target, tmp in temps.items():
+            backups[target] = _backup(outdir, target)
+            os.replace(tmp, target)
+    except OSError as exc:
+        _roll_back(temps, backups)
+        where = f" ({exc.filename})" if exc.filename else ""
+        raise InventoryError(
+            f"cannot write host files into {outdir}: {exc.strerror}{where}; nothing was changed",
+            path=str(outdir),
+        ) from None
+    for backup in backups.values():
+        if backup is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(backup)
+
+
+def _backup(outdir: Path, target: Path) -> str | None:
+    """A hard link to ``target``'s current content (None when there is none)."""
+    if not target.exists():
+        return None
+    fd, backup = tempfile.mkstemp(dir=outdir, prefix=".netdata-", suffix=".tmp")
+    os.close(fd)
+    try:
+        os.unlink(backup)
+        os.link(target, backup)
+    except OSError:  # no hard links here (FAT, some network shares): a copy
+        shutil.copyfile(target, backup)
+    return backup
+
+
+def _roll_back(temps: Mapping[Path, str], backups: Mapping[Path, str | None]) -> None:
+    for target, backup in backups.items():
+        with contextlib.suppress(OSError):
+            if backup is None:
+                if not Path(temps[target]).exists():  # already renamed: a new file
+                    os.unlink(target)
+            else:
+                os.replace(backup, target)
+    for tmp in temps.values():
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
 
 
 def write_host_files(
@@ -142,22 +230,8 @@ def write_host_files(
         raise InventoryError(
             f"cannot create {outdir}: {exc.strerror}", path=str(outdir)
         ) from None
-    temps: list[tuple[str, Path]] = []
-    try:
-        for name, host in hosts.items():
-            fd, tmp = tempfile.mkstemp(dir=outdir, prefix=".netdata-", suffix=".tmp")
-            temps.append((tmp, targets[name]))
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(dumps(hosts_document({name: host}), fmt))
-        for tmp, target in temps:
-            os.replace(tmp, target)
-    except OSError as exc:
-        for tmp, _ in temps:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-        raise InventoryError(
-            f"cannot write host files into {outdir}: {exc.strerror}", path=str(outdir)
-        ) from None
+    texts = {name: dumps(hosts_document({name: host}), fmt) for name, host in hosts.items()}
+    _replace_all(outdir, {targets[name]: text for name, text in texts.items()})
     written = list(targets.values())
     if prune:
         keep = set(written)

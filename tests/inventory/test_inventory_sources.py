@@ -91,7 +91,7 @@ def test_bad_token_files(tmp_path: Path) -> None:
         load_token("X", tmp_path / "missing")
     two = tmp_path / "two"
     two.write_text("secret-one\nsecret-two\n")
-    with pytest.raises(InventoryError, match="must contain the token alone") as err:
+    with pytest.raises(InventoryError, match="cannot be sent in an HTTP header") as err:
         load_token("X", two)
     assert "secret" not in str(err.value).replace(str(two), "")
 
