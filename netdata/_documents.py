@@ -200,7 +200,7 @@ def _at(path: str) -> str:
 
 def _check(data: Any) -> str | None:
     """What JSON data holds that no input may: too deep, U+0000, non-finite or too long numbers."""
-    stack: list[tuple[Any, str, int]] = [(data, "", 1)]
+    stack: list[tuple[Any, str, int]] = [(data, "", 1)] if isinstance(data, dict | list) else []
     while stack:
         value, path, depth = stack.pop()
         items = value.items() if isinstance(value, dict) else enumerate(value)

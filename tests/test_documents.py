@@ -15,6 +15,7 @@ from netdata._documents import (
     MAX_DEPTH,
     display_name,
     parse_data,
+    parse_json,
     read_data,
     read_text,
 )
@@ -108,6 +109,17 @@ def test_hostile_documents_give_a_clear_error(text: str, message: str) -> None:
         parse_data(text, "x")
     assert message in str(caught.value)
     assert len(str(caught.value)) < 300
+
+
+@pytest.mark.parametrize(("text", "value"), [("5", 5), ('"x"', "x"), ("null", None), ("1.5", 1.5)])
+def test_json_scalars_read_as_json(text: str, value: Any) -> None:
+    assert parse_json(text, "answer") == value
+
+
+@pytest.mark.parametrize("text", ["NaN", "\"\\u0000\"", "1e999"])
+def test_json_scalars_the_reader_refuses(text: str) -> None:
+    with pytest.raises(DocumentError):
+        parse_json(text, "answer")
 
 
 def test_deep_but_allowed_nesting_and_aliases_read(tmp_path: Path) -> None:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import tempfile
 import threading
 from pathlib import Path
 from typing import Any
 
+from netdata._documents import read_data
 from netdata._exceptions import DocumentError, UsageError
 from netdata.cli._common import EXIT_OK, models_option
 
@@ -67,6 +69,12 @@ def register(subparsers: Any) -> None:
         help="serve TLS with cert.pem/key.pem from this directory (generated if missing)",
     )
     parser.add_argument("--latency", type=float, default=0.0, help="seconds added to every RPC")
+    parser.add_argument(
+        "--max-message-mb",
+        type=int,
+        default=256,
+        help="largest gRPC message a device takes or sends, in MiB (default 256)",
+    )
     parser.set_defaults(func=_run)
 
 
@@ -76,6 +84,10 @@ def _run(args: argparse.Namespace) -> int:
     password = os.environ.get(PASSWORD_ENV)
     if args.username and not password:
         raise UsageError(f"--username needs the password in ${PASSWORD_ENV}")
+    if not 1 <= args.max_message_mb <= 2047:  # gRPC lengths are 32-bit signed
+        raise UsageError("--max-message-mb must be 1-2047")
+    if not (args.latency >= 0 and math.isfinite(args.latency)):
+        raise UsageError("--latency must be 0 or more seconds")
     fleet = SimFleet(
         args.devices or args.device or _build_devices(args.devices_from),
         models=args.models,
@@ -87,6 +99,7 @@ def _run(args: argparse.Namespace) -> int:
         password=password if args.username else None,
         tls=args.tls_dir is not None,
         tls_dir=args.tls_dir,
+        max_message_bytes=args.max_message_mb * 2**20,
     )
     with fleet:
         for device in fleet:
@@ -110,10 +123,8 @@ def _build_devices(build_dir: str | None) -> list[str] | None:
     if build_dir is None:
         return None
     index = Path(build_dir) / "build.json"
-    try:
-        devices = json.loads(index.read_text(encoding="utf-8")).get("devices")
-    except (OSError, ValueError, AttributeError) as exc:
-        raise DocumentError(f"{index}: not a readable build manifest: {exc}") from None
+    manifest = read_data(index)
+    devices = manifest.get("devices") if isinstance(manifest, dict) else None
     if not isinstance(devices, dict) or not devices:
         raise DocumentError(f"{index}: no devices")
     return sorted(devices)

@@ -20,6 +20,7 @@ from google.protobuf import (  # type: ignore[import-untyped]
     duration_pb2,
     message_factory,
 )
+from google.protobuf.message import DecodeError  # type: ignore[import-untyped]
 from pygnmi.spec.v080 import gnmi_ext_pb2
 
 from netdata.sim._errors import GnmiError
@@ -121,7 +122,12 @@ class CommitAction:
 def commit_action(request: Any) -> CommitAction | None:
     """The SetRequest's commit-confirmed action, if it carries one."""
     for extension in request.extension:
-        mine = _Extension.FromString(extension.SerializeToString())
+        try:
+            mine = _Extension.FromString(extension.SerializeToString())
+        except DecodeError:
+            raise GnmiError(
+                grpc.StatusCode.INVALID_ARGUMENT, "malformed commit extension"
+            ) from None
         if mine.HasField("commit"):
             commit = mine.commit
             action = commit.WhichOneof("action")
@@ -131,6 +137,11 @@ def commit_action(request: Any) -> CommitAction | None:
             sub = getattr(commit, action)
             if action in ("commit", "set_rollback_duration") and sub.HasField("rollback_duration"):
                 duration = sub.rollback_duration.ToNanoseconds() / 1e9
+                if duration <= 0:
+                    raise GnmiError(
+                        grpc.StatusCode.INVALID_ARGUMENT,
+                        f"the rollback duration must be positive, not {duration:g} s",
+                    )
             return CommitAction(commit.id, action, duration)
     return None
 

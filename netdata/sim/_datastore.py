@@ -15,6 +15,8 @@ from typing import Any
 import grpc
 from pygnmi.spec.v080 import gnmi_pb2
 
+from netdata._documents import parse_json
+from netdata._exceptions import DocumentError
 from netdata.sim import _tree, _views
 from netdata.sim._errors import GnmiError
 from netdata.sim._paths import ANY_MODULE_ORIGINS, Step, path_text, resolve
@@ -24,19 +26,37 @@ _JSON_ENCODINGS = (gnmi_pb2.Encoding.JSON, gnmi_pb2.Encoding.JSON_IETF)
 _SCALARS = ("string_val", "int_val", "uint_val", "bool_val", "float_val", "double_val")
 
 
-def canonical_config(schema: Schema, text: str) -> str:
+def canonical_config(
+    schema: Schema, text: str | bytes, where: str = "the configuration"
+) -> str:
     """Validate a whole RFC 7951 configuration; return its canonical text.
 
-    libyang alone judges the document here (member names included), so a
-    whole-tree replace costs one parse. Raises INVALID_ARGUMENT naming the path.
+    The text is read by the one reader's JSON rules (an empty text, duplicate
+    members, NaN or nesting too deep are errors), then libyang judges the
+    document (member names included). Raises INVALID_ARGUMENT naming the path.
     """
-    try:
-        tree = json.loads(text) if text.strip() else {}
-    except ValueError as exc:
-        raise GnmiError(grpc.StatusCode.INVALID_ARGUMENT, f"malformed JSON: {exc}") from None
+    text = _text(text, where)
+    tree = _parse(text, where)
     if not isinstance(tree, dict):
-        raise GnmiError(grpc.StatusCode.INVALID_ARGUMENT, "the configuration must be a JSON object")
+        raise GnmiError(grpc.StatusCode.INVALID_ARGUMENT, f"{where} must be a JSON object")
     return _validate(schema, text if tree else "{}")
+
+
+def _text(raw: str | bytes, where: str) -> str:
+    try:
+        return raw.decode("utf-8") if isinstance(raw, bytes) else raw
+    except UnicodeDecodeError as exc:
+        raise GnmiError(
+            grpc.StatusCode.INVALID_ARGUMENT, f"{where}: not valid UTF-8 (byte {exc.start})"
+        ) from None
+
+
+def _parse(text: str | bytes, where: str) -> Any:
+    """JSON by the reader's rules; INVALID_ARGUMENT naming ``where`` otherwise."""
+    try:
+        return parse_json(_text(text, where), where)
+    except DocumentError as exc:
+        raise GnmiError(grpc.StatusCode.INVALID_ARGUMENT, str(exc)) from None
 
 
 def apply_set(schema: Schema, text: str, request: Any) -> tuple[str, Any]:
@@ -47,7 +67,8 @@ def apply_set(schema: Schema, text: str, request: Any) -> tuple[str, Any]:
     """
     prefix = request.prefix if request.HasField("prefix") else None
     if _replaces_everything(request, prefix):
-        new_text = canonical_config(schema, request.replace[0].val.json_ietf_val.decode())
+        value = request.replace[0].val.json_ietf_val
+        new_text = canonical_config(schema, value, "/")
         result = gnmi_pb2.UpdateResult(
             path=request.replace[0].path, op=gnmi_pb2.UpdateResult.REPLACE
         )
@@ -83,9 +104,15 @@ def apply_set(schema: Schema, text: str, request: Any) -> tuple[str, Any]:
 
 def answer_get(schema: Schema, text: str, request: Any) -> Any:
     """The GetResponse for ``request`` against the configuration ``text``."""
+    if request.encoding not in gnmi_pb2.Encoding.values():
+        raise GnmiError(
+            grpc.StatusCode.INVALID_ARGUMENT, f"unknown encoding number {request.encoding}"
+        )
     if request.encoding not in _JSON_ENCODINGS:
         name = gnmi_pb2.Encoding.Name(request.encoding)
         raise GnmiError(grpc.StatusCode.UNIMPLEMENTED, f"encoding {name} is not supported")
+    if request.type not in gnmi_pb2.GetRequest.DataType.values():
+        raise GnmiError(grpc.StatusCode.INVALID_ARGUMENT, f"unknown data type {request.type}")
     prefix = request.prefix if request.HasField("prefix") else None
     tree = _views.view(schema, json.loads(text), request.type)
     ietf = request.encoding == gnmi_pb2.Encoding.JSON_IETF
@@ -151,12 +178,7 @@ def _replaces_everything(request: Any, prefix: Any) -> bool:
 def _decode(value: Any, where: str) -> Any:
     kind = value.WhichOneof("value")
     if kind in ("json_ietf_val", "json_val"):
-        try:
-            return json.loads(getattr(value, kind))
-        except ValueError as exc:
-            raise GnmiError(
-                grpc.StatusCode.INVALID_ARGUMENT, f"{where}: malformed JSON value: {exc}"
-            ) from None
+        return _parse(getattr(value, kind), where)
     if kind in _SCALARS:
         return getattr(value, kind)
     raise GnmiError(

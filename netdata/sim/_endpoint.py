@@ -13,17 +13,26 @@ from netdata._exceptions import SetupError
 # grpc enables SO_REUSEPORT by default, which lets two servers share a port
 # silently; a simulated device must own its port.
 _OPTIONS = (("grpc.so_reuseport", 0),)
+DEFAULT_MAX_MESSAGE_BYTES = 256 * 2**20
+"""Largest gRPC message a simulated device takes or sends (gRPC's own default, 4 MiB, is
+smaller than a large router's whole configuration as JSON)."""
 
 
 class Endpoint:
     """Serves ``service`` on ``host:port`` (port 0: a free port, kept across reopening)."""
 
-    __slots__ = ("_restart", "_server", "credentials", "host", "port", "service")
+    __slots__ = ("_restart", "_server", "credentials", "host", "max_message", "port", "service")
 
     def __init__(
-        self, service: Any, host: str, port: int, credentials: grpc.ServerCredentials | None
+        self,
+        service: Any,
+        host: str,
+        port: int,
+        credentials: grpc.ServerCredentials | None,
+        max_message: int = DEFAULT_MAX_MESSAGE_BYTES,
     ) -> None:
         self.service = service
+        self.max_message = max_message
         self.host = host
         self.port = port
         self.credentials = credentials
@@ -34,7 +43,11 @@ class Endpoint:
         """Start listening (no-op if already open)."""
         if self._server is not None:
             return
-        server = grpc.aio.server(options=_OPTIONS)
+        limits = (
+            ("grpc.max_receive_message_length", self.max_message),
+            ("grpc.max_send_message_length", self.max_message),
+        )
+        server = grpc.aio.server(options=(*_OPTIONS, *limits))
         gnmi_pb2_grpc.add_gNMIServicer_to_server(self.service, server)
         address = f"{self.host}:{self.port}"
         try:

@@ -19,10 +19,11 @@ from typing import Any, TypeVar
 
 import grpc
 
+from netdata._documents import read_text
 from netdata._exceptions import DocumentError, SetupError
 from netdata.sim._datastore import canonical_config
 from netdata.sim._device import SimDevice
-from netdata.sim._endpoint import Endpoint
+from netdata.sim._endpoint import DEFAULT_MAX_MESSAGE_BYTES, Endpoint
 from netdata.sim._errors import GnmiError
 from netdata.sim._schema import load_schema, resolve_models_path
 from netdata.sim._service import GnmiService, capability_response
@@ -47,7 +48,8 @@ class SimFleet:
     target (0 picks a free port; None: no gateway). ``username``/``password``:
     required in the metadata of every RPC when set. ``tls``: serve TLS with a
     self-signed certificate kept in ``tls_dir`` (default: a temporary
-    directory); clients trust :attr:`tls_files` ``.cert``.
+    directory); clients trust :attr:`tls_files` ``.cert``. ``max_message_bytes``:
+    the largest gRPC message taken or sent (default 256 MiB).
     """
 
     def __init__(
@@ -63,7 +65,11 @@ class SimFleet:
         password: str | None = None,
         tls: bool = False,
         tls_dir: str | os.PathLike[str] | None = None,
+        max_message_bytes: int = DEFAULT_MAX_MESSAGE_BYTES,
     ) -> None:
+        if max_message_bytes < 1:
+            raise SetupError(f"the gRPC message limit must be positive, not {max_message_bytes}")
+        self.max_message_bytes = max_message_bytes
         self.schema = load_schema(resolve_models_path(models))
         self.host = host
         self.base_port = base_port
@@ -75,6 +81,13 @@ class SimFleet:
         self.tls_files: TlsFiles | None = None
         documents = _startup_documents(startup)
         names = _device_names(devices, documents)
+        for what, first, count in (("base_port", base_port, len(names)),
+                                   ("gateway_port", gateway_port or 0, 1)):
+            if first and not 1 <= first <= first + count - 1 <= 65535:
+                raise SetupError(
+                    f"{what} {first}: ports must be 1-65535 (and {count} device(s) need "
+                    f"{first}..{first + count - 1})"
+                )
         unknown = sorted(set(documents) - set(names))
         if unknown:
             raise DocumentError(
@@ -167,7 +180,12 @@ class SimFleet:
         try:
             return _canonical_cached(self.schema.root, text)
         except GnmiError as exc:
-            raise DocumentError(f"{where}: invalid configuration: {exc.message}") from None
+            message = exc.message  # the reader's: "<_ANY>:2:2: duplicate key ..."
+            if message.startswith(_ANY):
+                message = where + message[len(_ANY) :]
+            else:
+                message = f"{where}: invalid configuration: {message}"
+            raise DocumentError(message) from None
 
     # -- internals ----------------------------------------------------------
     def _server_credentials(self) -> grpc.ServerCredentials | None:
@@ -187,11 +205,15 @@ class SimFleet:
         for index, dev in enumerate(self._devices.values()):
             service = GnmiService(self.schema, self._devices, dev, self._credentials, capabilities)
             port = self.base_port + index if self.base_port else 0
-            dev._endpoint = Endpoint(service, self.host, port, credentials)
+            dev._endpoint = Endpoint(
+                service, self.host, port, credentials, self.max_message_bytes
+            )
             await dev._endpoint.open()
         if self._gateway_port is not None:
             service = GnmiService(self.schema, self._devices, None, self._credentials, capabilities)
-            self._gateway = Endpoint(service, self.host, self._gateway_port, credentials)
+            self._gateway = Endpoint(
+                service, self.host, self._gateway_port, credentials, self.max_message_bytes
+            )
             await self._gateway.open()
 
     async def _close_all(self) -> None:
@@ -206,10 +228,13 @@ def start_fleet(devices: int | Sequence[str] | None = None, **options: Any) -> S
     return SimFleet(devices, **options).start()
 
 
+_ANY = "the configuration"
+
+
 @functools.lru_cache(maxsize=64)
 def _canonical_cached(models: Path, text: str) -> str:
     """Identical startup documents are validated once and share one string."""
-    return canonical_config(load_schema(models), text)
+    return canonical_config(load_schema(models), text, _ANY)
 
 
 def _startup_documents(startup: Startup | None) -> dict[str, tuple[str, str | dict[str, Any]]]:
@@ -223,10 +248,7 @@ def _startup_documents(startup: Startup | None) -> dict[str, tuple[str, str | di
         raise DocumentError(f"startup configuration directory {directory} does not exist")
     out: dict[str, tuple[str, str | dict[str, Any]]] = {}
     for path in sorted(directory.glob("*.json")):
-        try:
-            out[path.stem] = (str(path), path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError) as exc:
-            raise DocumentError(f"cannot read {path}: {exc}") from None
+        out[path.stem] = (str(path), read_text(path))
     if not out:
         raise DocumentError(f"no <device>.json files in {directory}")
     return out

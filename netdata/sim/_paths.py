@@ -14,8 +14,10 @@ from typing import Any
 
 import grpc
 
-from netdata.sim._errors import GnmiError
+from netdata.sim._errors import GnmiError, shorten
 from netdata.sim._schema import LEAF, LEAFLIST, LIST, Schema, SchemaNode
+
+_MAX_ELEMS = 40  # elements of a path shown in a message
 
 ANY_MODULE_ORIGINS = frozenset({"", "openconfig", "rfc7951"})
 """Origins that address the whole schema rather than one module."""
@@ -49,9 +51,11 @@ def path_text(prefix: Any, path: Any) -> str:
     """``/a/b[k=v]`` for a prefix and path (either may be None), with the origin if any."""
     elems = [*(prefix.elem if prefix is not None else ()), *(path.elem if path is not None else ())]
     parts = []
-    for elem in elems:
-        keys = "".join(f"[{k}={v}]" for k, v in sorted(elem.key.items()))
-        parts.append(f"{elem.name}{keys}")
+    for elem in elems[:_MAX_ELEMS]:
+        keys = "".join(f"[{shorten(k, 60)}={shorten(v, 60)}]" for k, v in sorted(elem.key.items()))
+        parts.append(f"{shorten(elem.name, 60)}{keys}")
+    if len(elems) > _MAX_ELEMS:
+        parts.append(f"... ({len(elems)} elements)")
     names = [
         *(prefix.element if prefix is not None else ()),
         *(path.element if path is not None else ()),
@@ -85,7 +89,7 @@ def resolve(
     if origin not in ANY_MODULE_ORIGINS:
         module = schema.module_for_prefix(origin)
         if module is None:
-            raise GnmiError(grpc.StatusCode.INVALID_ARGUMENT, f"{text}: unknown origin {origin!r}")
+            raise GnmiError(grpc.StatusCode.NOT_FOUND, f"{text}: unknown origin {origin!r}")
     steps: list[Step] = []
     parent: SchemaNode | None = None
     for index, (raw_name, keys) in enumerate(elems):

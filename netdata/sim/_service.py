@@ -18,7 +18,7 @@ from pygnmi.spec.v080 import gnmi_pb2, gnmi_pb2_grpc
 
 from netdata.sim._commit import commit_action
 from netdata.sim._datastore import answer_get, apply_set
-from netdata.sim._errors import GnmiError
+from netdata.sim._errors import GnmiError, status_error
 from netdata.sim._schema import Schema
 
 if TYPE_CHECKING:
@@ -50,8 +50,9 @@ class GnmiService(gnmi_pb2_grpc.gNMIServicer):  # type: ignore[misc]
         if self._device is None:
             try:
                 self._authenticate(context)
-            except GnmiError as exc:
-                await context.abort(exc.code, exc.message)
+            except Exception as exc:
+                error = status_error(exc)
+                await context.abort(error.code, error.message)
             return self._capabilities
         return await self._serve(context, None, lambda _dev: self._capabilities)
 
@@ -96,8 +97,9 @@ class GnmiService(gnmi_pb2_grpc.gNMIServicer):  # type: ignore[misc]
             if dev.faults.refusing:  # only reached through the gateway
                 raise GnmiError(grpc.StatusCode.UNAVAILABLE, f"device {dev.name} is unreachable")
             return work(dev)
-        except GnmiError as exc:
-            await context.abort(exc.code, exc.message)
+        except Exception as exc:  # every failure becomes a status: never UNKNOWN
+            error = status_error(exc)
+            await context.abort(error.code, error.message)
 
     async def _drop(self, context: Any) -> None:
         """Drop the connection of the device in the middle of a Set (nothing committed)."""

@@ -13,6 +13,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from netdata._exceptions import SetupError
+
 
 @dataclass(frozen=True)
 class TlsFiles:
@@ -25,9 +27,18 @@ class TlsFiles:
 def ensure_certificate(directory: Path, host: str) -> TlsFiles:
     """Reuse ``cert.pem``/``key.pem`` in ``directory``, or generate them (valid one year)."""
     files = TlsFiles(directory / "cert.pem", directory / "key.pem")
+    if directory.exists() and not directory.is_dir():
+        raise SetupError(f"the TLS folder {directory} is not a folder")
     if files.cert.is_file() and files.key.is_file():
         return files
-    directory.mkdir(parents=True, exist_ok=True)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        return _generate(files, host)
+    except OSError as exc:
+        raise SetupError(f"cannot write the TLS files into {directory}: {exc.strerror}") from None
+
+
+def _generate(files: TlsFiles, host: str) -> TlsFiles:
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "netdata-sim")])
     names: list[x509.GeneralName] = [x509.DNSName("localhost")]

@@ -128,7 +128,7 @@ def test_invalid_startup_configuration_names_the_file(tmp_path: Path) -> None:
     with pytest.raises(DocumentError, match=r"leaf9\.json.*config/mtu"):
         SimFleet(startup=tmp_path)
     bad.write_text("{not json")
-    with pytest.raises(DocumentError, match=r"leaf9\.json.*malformed JSON"):
+    with pytest.raises(DocumentError, match=r"leaf9\.json.*not valid JSON"):
         SimFleet(startup=tmp_path)
     with pytest.raises(DocumentError, match="unknown device"):
         SimFleet(["a"], startup={"b": "{}"})
