@@ -49,7 +49,9 @@ _DATATYPES = {
     "config": gnmi_pb2.GetRequest.DataType.CONFIG,
     "all": gnmi_pb2.GetRequest.DataType.ALL,
 }
-_MAX_MESSAGE = 256 * 1024 * 1024
+DEFAULT_MAX_MESSAGE_BYTES = 256 * 1024 * 1024
+"""Largest gRPC message sent or taken (gRPC's default, 4 MiB, is smaller than a large
+router's whole configuration); ``Endpoint.max_message_bytes`` sets it per device."""
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,7 @@ class Endpoint:
     password: str | None = field(default=None, repr=False)
     timeout: float = 10.0
     connect_timeout: float = 5.0
+    max_message_bytes: int = DEFAULT_MAX_MESSAGE_BYTES
 
     @property
     def address(self) -> str:
@@ -281,8 +284,8 @@ def _bytes_field(number: int, payload: bytes) -> bytes:
 # -- channels, paths and values ---------------------------------------------------
 def _channel(endpoint: Endpoint) -> grpc.Channel:
     options: list[tuple[str, Any]] = [
-        ("grpc.max_receive_message_length", _MAX_MESSAGE),
-        ("grpc.max_send_message_length", _MAX_MESSAGE),
+        ("grpc.max_receive_message_length", endpoint.max_message_bytes),
+        ("grpc.max_send_message_length", endpoint.max_message_bytes),
     ]
     if endpoint.plaintext:
         return grpc.insecure_channel(endpoint.address, options=options)
