@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from netdata._exceptions import BuildError, InventoryError
+from netdata._documents import parse_data
+from netdata._exceptions import BuildError, DocumentError, InventoryError
 from netdata.inventory import FileSource, Filters, fetch_inventory, open_source, safe_filename
 from netdata.settings import Inventory
 
@@ -80,6 +81,7 @@ class GroupFile:
     path: Path
     digest: str
     package: str | None = None
+    problem: str | None = None  # what the reader refuses in a YAML/JSON file
 
     @property
     def is_cue(self) -> bool:
@@ -109,6 +111,7 @@ class Groups:
                 stem = "all" if level == "all" else safe_filename(value)
                 hits = self.files.get((level, stem), [])
                 found += hits
+                problems += [g.problem for g in hits if g.problem]
                 if level == "role" and not hits and level in self.folders:
                     problems.append(
                         f"device {host.name!r} has role {value!r} but groups/role/ has no "
@@ -152,7 +155,16 @@ def _add(groups: Groups, level: str, path: Path) -> None:
     except OSError as exc:
         groups.problems.append(f"{path}: cannot be read: {exc.strerror or exc}")
         return
-    package = None
+    package = problem = None
+    if path.suffix in DATA_SUFFIXES and data.strip():
+        # cue reads the file; the one reader first refuses what cue would silently merge
+        # (a duplicated key with the same value) or no reader may take (alias bombs, U+0000)
+        try:
+            parse_data(data.decode("utf-8"), str(path))
+        except UnicodeDecodeError:
+            problem = f"{path}: not UTF-8 text"
+        except DocumentError as exc:
+            problem = str(exc)
     if path.suffix == ".cue":
         match = _PACKAGE.search(data.decode("utf-8", errors="replace"))
         if match is None:
@@ -161,7 +173,7 @@ def _add(groups: Groups, level: str, path: Path) -> None:
         package = match.group(1)
     key = (level, path.stem)
     groups.files.setdefault(key, []).append(
-        GroupFile(level, path.stem, path, sha256(data), package)
+        GroupFile(level, path.stem, path, sha256(data), package, problem)
     )
 
 

@@ -46,6 +46,26 @@ def test_duplicate_keys_in_a_group_file_are_an_error_naming_it(
     assert "groups/role/spine.yaml:2" in _text(result, "spine1")
 
 
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("mtu: 9216\nmtu: 9216\n", 'spine.yaml:2:1: duplicate key "mtu" (first at line 1'),
+        ("a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+            f"{c}: &{c} [{', '.join([f'*{p}'] * 10)}]\n" for p, c in zip("abcdefg", "bcdefgh",
+                                                                       strict=True)
+        ), "aliases expand to more than"),
+        ('name: "x\\0"\n', "U+0000"),
+    ],
+)
+def test_group_files_are_judged_by_the_reader_first(
+    repo: Repo, schema_build: SchemaBuild, text: str, message: str
+) -> None:
+    root = repo({"groups/role/spine.yaml": text})
+    result = build(root, schema=schema_build)
+    assert result.failed == ["spine1"]
+    assert message in _text(result, "spine1")
+
+
 def test_a_host_file_that_does_not_parse_is_a_problem_and_the_others_build(
     repo: Repo, schema_build: SchemaBuild
 ) -> None:
@@ -120,7 +140,7 @@ def test_a_host_group_file_for_a_device_the_inventory_does_not_list(
 @pytest.mark.parametrize(
     ("name", "file"),
     [("../x", "%2E.%2Fx.json"), ("/etc/x", "%2Fetc%2Fx.json"), ("a\nb", "a%0Ab.json"),
-     ("nul\x00", "nul%00.json")],
+     ("nul", "%6Eul.json"), ("CON.x", "%43ON.x.json")],
 )
 def test_unsafe_device_names_are_written_inside_the_output_folder(
     repo: Repo, schema_build: SchemaBuild, name: str, file: str
@@ -136,6 +156,16 @@ def test_unsafe_device_names_are_written_inside_the_output_folder(
     assert (root / "build" / file).is_file()
     assert sorted(p.name for p in (root / "build").iterdir()) == sorted(["build.json", file])
     assert _snapshot(root) == before
+
+
+def test_a_device_name_holding_u0000_is_refused_by_the_reader(
+    repo: Repo, schema_build: SchemaBuild
+) -> None:
+    hosts = {"hosts": {"nul\x00": {"role": "leaf"}}}
+    root = repo({"inventory/hosts.json": json.dumps(hosts), "netdata.yaml": "inventory: "
+                 "inventory/hosts.json\n"})
+    with pytest.raises(InventoryError, match=r"hosts.json: at /hosts/nul\\x00: a member name"):
+        build(root, schema=schema_build)
 
 
 def test_names_that_differ_only_in_case_fail_both_devices(
