@@ -85,7 +85,11 @@ class Sims:
         for proc in self.procs:
             proc.send_signal(2)
         for proc in self.procs:
-            proc.wait(timeout=60)
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:  # 500 servers can be slow to close under load
+                proc.kill()
+                proc.wait()
         self.procs = []
 
     def addresses(self) -> dict[str, tuple[str, int]]:
