@@ -6,8 +6,8 @@ import argparse
 from typing import Any
 
 from netdata.cli._common import EXIT_FOUND_PROBLEMS, EXIT_OK
-from netdata.cli.push import check, mode, print_report, target_options
-from netdata.push import Targets, diff
+from netdata.cli.push import check, mode, print_report, repository, target_options, targets_of
+from netdata.push import diff
 
 
 def register(subparsers: Any) -> None:
@@ -25,7 +25,7 @@ def register(subparsers: Any) -> None:
 
 def _diff(args: argparse.Namespace) -> int:
     check(args)
-    targets = Targets.load(targets_file=args.targets, plaintext=args.plaintext)
+    targets = targets_of(args, repository(args))
     report = diff(
         args.build_dir,
         targets=targets,

@@ -21,9 +21,8 @@ from netdata.push._run import (
     resume,
     rollback,
 )
-from netdata.push._targets import PASSWORD_ENV, USERNAME_ENV
-
-DEFAULT_BUILD_DIR = "build"
+from netdata.push._targets import PASSWORD_ENV, USERNAME_ENV, Targets
+from netdata.settings import Settings, load_settings
 
 
 def register(subparsers: Any) -> None:
@@ -69,8 +68,7 @@ def register(subparsers: Any) -> None:
     )
     push_parser.add_argument(
         "--journal-dir",
-        default=DEFAULT_JOURNAL_DIR,
-        help=f"where run journals go (default {DEFAULT_JOURNAL_DIR})",
+        help=f"where run journals go (default {DEFAULT_JOURNAL_DIR} in the repository)",
     )
     again = push_parser.add_mutually_exclusive_group()
     again.add_argument(
@@ -90,8 +88,7 @@ def target_options(parser: argparse.ArgumentParser) -> None:
     """The options ``diff`` and ``push`` share: build folder, targets, devices, TLS, mode."""
     parser.add_argument(
         "--build-dir",
-        default=DEFAULT_BUILD_DIR,
-        help=f"build output folder (default {DEFAULT_BUILD_DIR})",
+        help="build output folder (default: the settings' output, else build)",
     )
     parser.add_argument("--targets", metavar="FILE", help="targets file (YAML or JSON)")
     parser.add_argument(
@@ -132,6 +129,7 @@ def _push(args: argparse.Namespace) -> int:
     elif args.rollback:
         report = rollback(args.rollback, models=args.models, concurrency=args.concurrency)
     else:
+        settings = repository(args)
         report = push(
             args.build_dir,
             targets=args.targets,
@@ -144,10 +142,30 @@ def _push(args: argparse.Namespace) -> int:
             policy=Policy(
                 args.concurrency, args.canary, None if args.continue_on_error else args.max_failures
             ),
-            journal_dir=args.journal_dir,
+            journal_dir=args.journal_dir or settings.root / DEFAULT_JOURNAL_DIR,
+            settings=settings.section("push"),
+            settings_dir=settings.root,
         )
     print_report(report, args.json)
     return EXIT_OK if report.ok else EXIT_FOUND_PROBLEMS
+
+
+def repository(args: argparse.Namespace) -> Settings:
+    """The repository's settings; fills ``args.build_dir`` from them when not given."""
+    settings = load_settings()
+    if args.build_dir is None:
+        args.build_dir = settings.output
+    return settings
+
+
+def targets_of(args: argparse.Namespace, settings: Settings) -> Targets:
+    """The targets of ``--targets``/``--plaintext`` over the settings' ``push:`` section."""
+    return Targets.load(
+        settings=settings.section("push"),
+        settings_dir=settings.root,
+        targets_file=args.targets,
+        plaintext=args.plaintext,
+    )
 
 
 def check(args: argparse.Namespace) -> None:

@@ -96,18 +96,17 @@ def push_device(
 ) -> DeviceResult:
     """Diff, Set, verify and confirm one device; never raises for a device's failure."""
     started = time.monotonic()
-    name = job.intended.name
-    result = DeviceResult(name, FAILED)
+    result = DeviceResult(job.intended.name, FAILED)
     try:
         with Session(job.endpoint) as session:
-            _push(session, job, schema, options, journal, result)
+            _Attempt(session, job, schema, options, journal, result).run()
     except PushError as exc:
         result.status, result.message = FAILED, str(exc)
     result.seconds = _since(started)
     if journal is not None:
         journal.event(
             "result",
-            name,
+            result.device,
             status=result.status,
             message=result.message,
             changes=len(result.changes),
@@ -116,124 +115,111 @@ def push_device(
     return result
 
 
-def _push(
-    session: Session,
-    job: DeviceJob,
-    schema: Schema,
-    options: Options,
-    journal: Journal | None,
-    result: DeviceResult,
-) -> None:
-    intended, name = job.intended, job.intended.name
-    roots = list(intended.roots)
-    session.capabilities()
-    before = get_running(session, roots)
-    result.changes = diff_configs(intended.roots, before, schema, mode=options.mode)
-    if journal is not None:
-        result.before = journal.snapshot(name, "before", before)
-        journal.event(
-            "diff",
-            name,
-            digest=diff_digest(result.changes),
-            changes=len(result.changes),
-            before=result.before,
-            output_digest=intended.digest,
-        )
-    if not result.changes:
-        result.status = UNCHANGED
-        return
-    if options.dry_run:
-        result.status = WOULD_CHANGE
-        return
-    commit = (
-        Commit(_commit_id(journal), "commit", options.confirm_timeout)
-        if job.commit_confirmed
-        else None
-    )
-    if journal is not None:
-        journal.event(
-            "set", name, mode=options.mode, commit=commit.id if commit is not None else None
-        )
-    try:
-        replace = options.mode == "replace"
-        session.set(
-            replace=intended.texts if replace else None,
-            update=None if replace else intended.texts,
-            commit=commit,
-        )
-    except GnmiError as exc:
-        if not exc.outcome_unknown:
-            result.message = f"Set rejected, nothing changed: {exc.code}: {exc.details}"
+@dataclass
+class _Attempt:
+    """One device's push, step by step; fills in ``result``."""
+
+    session: Session
+    job: DeviceJob
+    schema: Schema
+    options: Options
+    journal: Journal | None
+    result: DeviceResult
+    before: dict[str, Any] = field(default_factory=dict)
+    commit: Commit | None = None
+
+    def run(self) -> None:
+        intended, journal, result = self.job.intended, self.journal, self.result
+        self.session.capabilities()
+        self.before = get_running(self.session, list(intended.roots))
+        result.changes = self._diff(self.before)
+        if journal is not None:
+            result.before = journal.snapshot(intended.name, "before", self.before)
+            journal.event(
+                "diff",
+                intended.name,
+                digest=diff_digest(result.changes),
+                changes=len(result.changes),
+                before=result.before,
+                output_digest=intended.digest,
+            )
+        if not result.changes or self.options.dry_run:
+            result.status = WOULD_CHANGE if result.changes else UNCHANGED
             return
-        _resolve_unknown(session, job, schema, options, before, exc)
-    try:
-        _verify(session, job, schema, options, journal, result, before, commit)
-    except GnmiError as exc:
-        if commit is None:
-            raise
-        result.message = (
-            f"{exc}; the commit is not confirmed: the device rolls back by itself within "
-            f"{options.confirm_timeout:g} s"
-        )
+        if self.job.commit_confirmed:
+            self.commit = Commit(_commit_id(journal), "commit", self.options.confirm_timeout)
+        if journal is not None:
+            commit_id = self.commit.id if self.commit is not None else None
+            journal.event("set", intended.name, mode=self.options.mode, commit=commit_id)
+        try:
+            replace = self.options.mode == "replace"
+            self.session.set(
+                replace=intended.texts if replace else None,
+                update=None if replace else intended.texts,
+                commit=self.commit,
+            )
+        except GnmiError as exc:
+            if not exc.outcome_unknown:
+                result.message = f"Set rejected, nothing changed: {exc.code}: {exc.details}"
+                return
+            self._resolve_unknown(exc)
+        try:
+            self._verify()
+        except GnmiError as exc:
+            if self.commit is None:
+                raise
+            result.message = (
+                f"{exc}; the commit is not confirmed: the device rolls back by itself within "
+                f"{self.options.confirm_timeout:g} s"
+            )
 
+    def _diff(self, running: dict[str, Any]) -> list[Change]:
+        return diff_configs(self.job.intended.roots, running, self.schema, mode=self.options.mode)
 
-def _verify(
-    session: Session,
-    job: DeviceJob,
-    schema: Schema,
-    options: Options,
-    journal: Journal | None,
-    result: DeviceResult,
-    before: dict[str, Any],
-    commit: Commit | None,
-) -> None:
-    """Get after the Set: confirm if the device holds the intended config, else undo."""
-    name = job.intended.name
-    after = get_running(session, list(job.intended.roots))
-    remaining = diff_configs(job.intended.roots, after, schema, mode=options.mode)
-    if remaining:
-        result.message = (
-            f"verification failed: {len(remaining)} difference(s) after the Set, "
-            f"first {remaining[0].op} {remaining[0].path}"
-        )
+    def _verify(self) -> None:
+        """Get after the Set: confirm if the device holds the intended config, else undo."""
+        result, commit = self.result, self.commit
+        remaining = self._diff(get_running(self.session, list(self.job.intended.roots)))
+        if remaining:
+            result.message = (
+                f"verification failed: {len(remaining)} difference(s) after the Set, "
+                f"first {remaining[0].op} {remaining[0].path}"
+            )
+            if commit is not None:
+                self.session.set(commit=Commit(commit.id, "cancel"))
+                result.status, result.message = ROLLED_BACK, result.message + "; commit cancelled"
+            elif self.options.rollback_on_failure:
+                restore(self.session, self.job, self.schema, self.before)
+                result.status, result.message = ROLLED_BACK, result.message + "; restored"
+            return
         if commit is not None:
-            session.set(commit=Commit(commit.id, "cancel"))
-            result.status, result.message = ROLLED_BACK, result.message + "; commit cancelled"
-        elif options.rollback_on_failure:
-            restore(session, job, schema, before)
-            result.status, result.message = ROLLED_BACK, result.message + "; restored"
-        return
-    if commit is not None:
-        session.set(commit=Commit(commit.id, "confirm"))
-    if journal is not None:
-        journal.event("verified", name, after=journal.snapshot(name, "after", after))
-    result.status = CHANGED
+            self.session.set(commit=Commit(commit.id, "confirm"))
+        if self.journal is not None:
+            # verified equal to the build's file: that file (and its digest) is the after state
+            intended = self.job.intended
+            self.journal.event(
+                "verified", intended.name, after=str(intended.file), output_digest=intended.digest
+            )
+        result.status = CHANGED
 
-
-def _resolve_unknown(
-    session: Session,
-    job: DeviceJob,
-    schema: Schema,
-    options: Options,
-    before: dict[str, Any],
-    error: GnmiError,
-) -> None:
-    """After a Set of unknown outcome: return if the device holds the new config, else raise."""
-    session.reconnect()
-    try:
-        now = get_running(session, list(job.intended.roots), wait=True)
-    except GnmiError as exc:
-        raise PushError(
-            f"{error}; the device did not answer the Get that checks the outcome ({exc.code}): "
-            "it may hold the old or the new configuration (not retried)"
-        ) from None
-    if not diff_configs(job.intended.roots, now, schema, mode=options.mode):
-        return  # the Set was applied: verification follows
-    if now == before or not diff_configs(_as_intended(job, before), now, schema):
-        raise PushError(
-            f"{error}; a Get shows the device unchanged: the Set was not applied (not retried)"
-        )
-    raise PushError(f"{error}; a Get shows neither the old nor the new configuration")
+    def _resolve_unknown(self, error: GnmiError) -> None:
+        """After a Set of unknown outcome: return if the device holds the new config, else
+        raise. A fresh channel, and a Get that waits up to its deadline for the device."""
+        self.session.reconnect()
+        try:
+            now = get_running(self.session, list(self.job.intended.roots), wait=True)
+        except GnmiError as exc:
+            raise PushError(
+                f"{error}; the device did not answer the Get that checks the outcome "
+                f"({exc.code}): it may hold the old or the new configuration (not retried)"
+            ) from None
+        if not self._diff(now):
+            return  # the Set was applied: verification follows
+        if not diff_configs(_as_intended(self.job, self.before), now, self.schema):
+            raise PushError(
+                f"{error}; a Get shows the device unchanged: the Set was not applied (not retried)"
+            )
+        raise PushError(f"{error}; a Get shows neither the old nor the new configuration")
 
 
 def restore(session: Session, job: DeviceJob, schema: Schema, before: dict[str, Any]) -> bool:

@@ -2,9 +2,10 @@
 
 ``<dir>/<run-id>.jsonl`` holds the events (``time``, ``event``, ``device``,
 and the event's fields: diff digest, snapshot file, result); the snapshots
-(``before``: the device's managed roots as the Get before the Set returned
-them, ``after``: as verified) are ``<dir>/<run-id>/<device>.<which>.json``,
-each written to a temporary file and renamed. Each line is flushed when
+(the device's managed roots as the Get before the Set returned them) are
+``<dir>/<run-id>/<device>.before.json``, each written to a temporary file and
+renamed; the state after a verified Set is the build's file, whose path and
+digest the ``verified`` event records. Each line is flushed when
 written, so a killed run leaves every event it finished. Nothing secret is
 ever written: events carry device names, digests, counts and messages.
 """
@@ -72,8 +73,7 @@ class Journal:
         name = f"{safe_filename(device)}.{which}.json"
         fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=self.snapshots)
         with os.fdopen(fd, "w", encoding="utf-8") as out:
-            json.dump(roots, out, sort_keys=True, indent=1)
-            out.write("\n")
+            out.write(json.dumps(roots, separators=(",", ":")) + "\n")
         os.replace(tmp, self.snapshots / name)
         return f"{self.snapshots.name}/{name}"
 

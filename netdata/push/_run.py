@@ -134,11 +134,15 @@ def push(
     options: Options | None = None,
     policy: Policy | None = None,
     journal_dir: str | Path | None = DEFAULT_JOURNAL_DIR,
+    settings: Mapping[str, Any] | None = None,
+    settings_dir: str | Path | None = None,
 ) -> Report:
     """Push every built device per ``options`` and ``policy``; returns the per-device results.
 
     ``targets``: a targets file; ``plaintext``: override of the targets' TLS setting;
-    ``journal_dir``: where the run's journal goes (``None``: no journal, no resume).
+    ``journal_dir``: where the run's journal goes (``None``: no journal, no resume);
+    ``settings``: the ``push:`` section of the repository's settings, whose relative
+    paths are relative to ``settings_dir``.
     """
     options, policy = options or Options(), policy or Policy()
     record: dict[str, Any] = {
@@ -147,6 +151,8 @@ def push(
         "plaintext": plaintext,
         "selected": list(devices),
         "models": str(models) if models is not None else None,
+        "settings": dict(settings or {}),
+        "settings_dir": str(Path(settings_dir).resolve()) if settings_dir is not None else None,
     }
     fleet = _reopen(record, models)
     journal = None
@@ -312,7 +318,12 @@ def _targets(targets: str | Path | Targets | None) -> Targets:
 
 def _reopen(run: Mapping[str, Any], models: str | Path | None) -> Fleet:
     """The fleet of a run record (what the journal's first line holds)."""
-    targets = Targets.load(targets_file=run.get("targets"), plaintext=run.get("plaintext"))
+    targets = Targets.load(
+        settings=run.get("settings"),
+        settings_dir=run.get("settings_dir"),
+        targets_file=run.get("targets"),
+        plaintext=run.get("plaintext"),
+    )
     return Fleet.open(
         run["build_dir"],
         devices=run.get("selected") or (),

@@ -64,13 +64,15 @@ class Targets:
         cls,
         *,
         settings: Mapping[str, Any] | None = None,
-        settings_dir: Path | None = None,
+        settings_dir: str | Path | None = None,
         targets_file: str | Path | None = None,
         plaintext: bool | None = None,
     ) -> Targets:
         layers: list[tuple[str, Any]] = []
         if settings:
-            base = settings_dir or Path.cwd()
+            base = Path(settings_dir) if settings_dir is not None else Path.cwd()
+            if targets_file is None and settings.get("targets"):
+                targets_file = base / str(settings["targets"])
             layers.append(("push settings", _rules(settings, base, "push settings", groups=True)))
         if targets_file is not None:
             path = Path(targets_file)

@@ -225,3 +225,25 @@ def test_sim_serves_a_build_and_writes_its_targets(tmp_path: Path) -> None:
     finally:
         sim.kill()
         sim.wait()
+
+
+def test_the_repository_settings_give_the_build_folder_and_targets(
+    sim_fleet_factory: Any, tmp_path: Path
+) -> None:
+    configs = {n: with_hostname(corpus("p001"), n) for n in NAMES[:2]}
+    fleet = sim_fleet_factory(NAMES[:2])
+    write_build(tmp_path / "out", configs)
+    (tmp_path / "lab").mkdir()
+    write_targets(tmp_path / "lab" / "targets.json", fleet)  # its device ports beat port: 1
+    (tmp_path / "netdata.yaml").write_text(
+        "output: out\npush:\n  targets: lab/targets.json\n  port: 1\n"
+    )
+    work = tmp_path / "somewhere" / "below"
+    work.mkdir(parents=True)
+    pushed = netdata("push", "--json", cwd=work)
+    assert pushed.returncode == 0, pushed.stdout + pushed.stderr
+    report = json.loads(pushed.stdout)
+    assert report["counts"]["changed"] == 2
+    assert Path(report["journal"]).parent == tmp_path / ".netdata" / "journal"
+    again = netdata("diff", cwd=work)
+    assert again.returncode == 0 and "2 unchanged" in again.stdout

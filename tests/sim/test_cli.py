@@ -86,15 +86,20 @@ def test_username_without_password_is_a_usage_error() -> None:
     assert proc.returncode == 2 and "NETDATA_SIM_PASSWORD" in proc.stderr
 
 
-def test_invalid_startup_file_is_reported_without_traceback(tmp_path: Path) -> None:
-    (tmp_path / "bad.json").write_text('{"openconfig-interfaces:interfaces": {"bogus": 1}}')
-    proc = subprocess.run(
-        [sys.executable, "-m", "netdata", "sim", "--startup-dir", str(tmp_path)],
+def run_sim(args: list[str]) -> subprocess.CompletedProcess[str]:
+    """`netdata sim ARGS` that must exit at once (bad input)."""
+    return subprocess.run(
+        [sys.executable, "-m", "netdata", "sim", *args],
         capture_output=True,
         text=True,
         env={**os.environ, MODELS_ENV: str(MODELS)},
         timeout=60,
     )
+
+
+def test_invalid_startup_file_is_reported_without_traceback(tmp_path: Path) -> None:
+    (tmp_path / "bad.json").write_text('{"openconfig-interfaces:interfaces": {"bogus": 1}}')
+    proc = run_sim(["--startup-dir", str(tmp_path)])
     assert proc.returncode == 3
     assert "bad.json" in proc.stderr and "bogus" in proc.stderr
     assert "Traceback" not in proc.stderr
@@ -149,12 +154,6 @@ def test_devices_from_a_build_output_started_empty(tmp_path: Path) -> None:
 
 
 def test_devices_from_a_folder_without_build_json(tmp_path: Path) -> None:
-    proc = subprocess.run(
-        [sys.executable, "-m", "netdata", "sim", "--devices-from", str(tmp_path)],
-        capture_output=True,
-        text=True,
-        env={**os.environ, MODELS_ENV: str(MODELS)},
-        timeout=60,
-    )
+    proc = run_sim(["--devices-from", str(tmp_path)])
     assert proc.returncode == 3 and "build.json" in proc.stderr
     assert "Traceback" not in proc.stderr
