@@ -25,6 +25,7 @@ import httpx
 
 from netdata._exceptions import InventoryError
 
+V2_TOKEN_PREFIX = "nbt_"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 # ids per request when a list is restricted to some devices: 20 UUIDs keep the URL
 # near 1 KB (Nautobot's uWSGI drops requests whose URL passes about 2 KB)
@@ -63,14 +64,10 @@ class Connection:
 
 
 class HttpClient:
-    """JSON over HTTP with retries; ``auth_scheme`` prefixes the token (``Token``)."""
+    """JSON over HTTP with retries, the token in the ``Authorization`` header."""
 
     def __init__(
-        self,
-        conn: Connection,
-        *,
-        auth_scheme: str = "Token",
-        sleep: Callable[[float], None] = time.sleep,
+        self, conn: Connection, *, sleep: Callable[[float], None] = time.sleep
     ) -> None:
         split = urlsplit(conn.url)
         if split.scheme not in ("http", "https") or not split.hostname:
@@ -86,7 +83,7 @@ class HttpClient:
         self._sleep = sleep
         headers = {"Accept": "application/json", "User-Agent": "netdata-inventory"}
         if conn.token:
-            headers["Authorization"] = f"{auth_scheme} {conn.token}"
+            headers["Authorization"] = authorization(conn.token)
         self._client = httpx.Client(
             headers=headers,
             timeout=httpx.Timeout(conn.timeout, pool=None),  # waiting for a free connection
@@ -308,7 +305,22 @@ class HttpClient:
 
     def _redact(self, text: str) -> str:
         token = self._conn.token
-        return text.replace(token, "***") if token else text
+        if not token:
+            return text
+        # the whole token, and the secret part of a NetBox v2 token (nbt_<key>.<secret>)
+        for secret in (token, token.partition(".")[2] if token.startswith(V2_TOKEN_PREFIX) else ""):
+            if secret:
+                text = text.replace(secret, "***")
+        return text
+
+
+def authorization(token: str) -> str:
+    """The ``Authorization`` header of ``token``: ``Bearer`` for NetBox v2 tokens, else ``Token``.
+
+    NetBox 4.5+ v2 tokens read ``nbt_<key>.<secret>``; NetBox v1 and Nautobot
+    tokens are 40 characters sent as ``Token <token>``.
+    """
+    return f"Bearer {token}" if token.startswith(V2_TOKEN_PREFIX) else f"Token {token}"
 
 
 def _verify(conn: Connection) -> ssl.SSLContext | bool:
@@ -379,6 +391,8 @@ def _detail(response: httpx.Response) -> str:
     text: str
     if isinstance(body, dict) and isinstance(body.get("detail"), str):
         text = str(body["detail"])
+    elif isinstance(body, dict) and isinstance(body.get("error"), str):  # NetBox's 500 answer
+        text = f"{body.get('exception') or 'error'}: {body['error']}"
     elif isinstance(body, dict):  # DRF validation errors: {"field": ["message", ...]}
         text = "; ".join(
             f"{k}: {' '.join(map(str, v)) if isinstance(v, list) else v}" for k, v in body.items()

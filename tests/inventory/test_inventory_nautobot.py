@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from inventory_fabric import Fabric, expected_hosts
 from inventory_nautobot_harness import NautobotServer
-from inventory_nautobot_seed import Fabric, expected_hosts
 
 from netdata import InventoryError
 from netdata.cli import main
