@@ -9,6 +9,22 @@ from typing import Any
 
 from netdata._exceptions import InventoryError
 
+DEVICE_INTERFACES = """\
+    interfaces {
+      name
+      type
+      enabled
+      mtu
+      description
+      mode
+      lag { name }
+      untagged_vlan { vid name }
+      tagged_vlans { vid name }
+      ip_addresses { address }
+    }
+"""
+"""The interfaces of a device in the default queries (the same fields in Nautobot and NetBox)."""
+
 
 def load_query(query: str | Path | None, default: str) -> tuple[str, str]:
     """The query text and how to name it in messages (``default`` when ``query`` is None)."""

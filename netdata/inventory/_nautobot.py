@@ -9,7 +9,12 @@ from pathlib import Path
 from typing import Any
 
 from netdata._exceptions import InventoryError
-from netdata.inventory._graphql import answer_devices, check_variables, load_query
+from netdata.inventory._graphql import (
+    DEVICE_INTERFACES,
+    answer_devices,
+    check_variables,
+    load_query,
+)
 from netdata.inventory._http import Connection, HttpClient
 from netdata.inventory._model import Filters, HostVars
 from netdata.inventory._normalize import normalize_device
@@ -30,21 +35,7 @@ query netdata_devices($role: [String], $location: [String], $tag: [String], $nam
     config_context
     tags { name }
     _custom_field_data
-    interfaces {
-      name
-      type
-      enabled
-      mtu
-      description
-      mode
-      lag { name }
-      untagged_vlan { vid name }
-      tagged_vlans { vid name }
-      ip_addresses { address }
-    }
-  }
-}
-"""
+""" + DEVICE_INTERFACES + "  }\n}\n"
 """The default GraphQL query; a custom query follows the same contract (docs/inventory.md)."""
 
 # The default query is sent as two concurrent queries: rendering config contexts

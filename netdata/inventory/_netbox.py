@@ -8,7 +8,13 @@ from pathlib import Path
 from typing import Any
 
 from netdata._exceptions import InventoryError
-from netdata.inventory._graphql import answer_devices, check_variables, declares, load_query
+from netdata.inventory._graphql import (
+    DEVICE_INTERFACES,
+    answer_devices,
+    check_variables,
+    declares,
+    load_query,
+)
 from netdata.inventory._http import Connection, HttpClient
 from netdata.inventory._model import Filters, HostVars
 from netdata.inventory._normalize import normalize_device
@@ -44,21 +50,7 @@ query netdata_devices(
     config_context
     tags { name }
     custom_fields
-    interfaces {
-      name
-      type
-      enabled
-      mtu
-      description
-      mode
-      lag { name }
-      untagged_vlan { vid name }
-      tagged_vlans { vid name }
-      ip_addresses { address }
-    }
-  }
-}
-"""
+""" + DEVICE_INTERFACES + "  }\n}\n"
 """The default NetBox GraphQL query; custom queries follow the same contract (docs/inventory.md)."""
 
 # Filters field -> GraphQL variable of the query.

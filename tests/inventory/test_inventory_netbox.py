@@ -11,12 +11,11 @@ from typing import Any
 
 import httpx
 import pytest
+from inventory_cli_check import check_cli_files_feed_cue_export
 from inventory_fabric import Fabric, expected_hosts
 from inventory_netbox_harness import NetBoxServer
 
 from netdata import InventoryError
-from netdata.cli import main
-from netdata.cue import Cue
 from netdata.inventory import (
     Connection,
     Filters,
@@ -264,20 +263,10 @@ def test_graphql_errors_are_reported(netbox: NetBoxServer) -> None:
 
 
 def test_cli_files_feed_cue_export(
-    netbox: NetBoxServer, netbox_fabric: Fabric, tmp_path: Path, monkeypatch: Any,
+    netbox: NetBoxServer, netbox_fabric: Fabric, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    token_file = tmp_path / "token"
-    token_file.write_text(netbox.token + "\n")
-    monkeypatch.delenv("NETDATA_NETBOX_TOKEN", raising=False)
-    monkeypatch.setenv("NETDATA_NETBOX_URL", netbox.url)
-    common = ["inventory", "fetch", "--token-file", str(token_file)]
-    assert main([*common, "--source", "netbox-graphql", "--stdout"]) == 0
-    document = json.loads(capsys.readouterr().out)
-    assert document == {"hosts": EXPECTED}
-    out = tmp_path / "hosts"
-    assert main([*common, "--source", "netbox", "-o", str(out)]) == 0
-    files = sorted(p.name for p in out.iterdir())
-    assert files == ["leaf1.yaml", "leaf2.yaml", "spine1.yaml"]
-    merged = Cue(workdir=tmp_path).export_json(sorted(out.iterdir()))
-    assert merged == document
+    check_cli_files_feed_cue_export(
+        netbox.url, netbox.token, "NETDATA_NETBOX", ("netbox-graphql", "netbox"), EXPECTED,
+        tmp_path, monkeypatch, capsys,
+    )
