@@ -309,7 +309,7 @@ class AppServer:
         )
         try:
             unverified = ssl._create_unverified_context()  # the harness's own loopback TLS
-            with urllib.request.urlopen(req, timeout=300, context=unverified) as resp:
+            with urllib.request.urlopen(req, timeout=900, context=unverified) as resp:
                 raw = resp.read()
         except urllib.error.HTTPError as exc:
             detail = exc.read().decode(errors="replace")[:2000]

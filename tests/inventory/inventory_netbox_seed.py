@@ -26,7 +26,7 @@ from inventory_fabric import (
 )
 from inventory_netbox_harness import NetBoxServer
 
-CHUNK = 200
+CHUNK = 50
 ACTIVE = "active"
 
 
