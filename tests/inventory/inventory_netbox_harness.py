@@ -103,7 +103,8 @@ class NetBoxServer(AppServer):
     def _gunicorn(self, port: int, workers: int, logname: str, *options: str) -> None:
         self.spawn([str(self.python.parent / "gunicorn"), "--chdir", str(self.src),
                     "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", "2",
-                    "--timeout", "900", "--log-level", "warning", *options, "netbox.wsgi"],
+                    "--timeout", "900", "--graceful-timeout", "5", "--log-level", "warning",
+                    *options, "netbox.wsgi"],
                    logname, self._env())
 
     def start_app(self) -> None:
