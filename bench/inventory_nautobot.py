@@ -11,7 +11,10 @@ is then cached with pg_dump, so later runs start in seconds), then times:
   config contexts; after one warm-up query), and the same query sent as one
   request (a custom query), as the baseline;
 * REST with paging, concurrent lists and pages (4) and, as the baseline, one
-  request at a time.
+  request at a time;
+* pynautobot fetching the same lists (devices with config contexts, interfaces
+  with their VLANs and IPs, IP addresses on interfaces, the related objects),
+  with and without its ``threading`` option.
 
 Goals (issue #4): GraphQL <= 1 s after warm-up; REST <= 3 s with concurrent pages.
 """
@@ -28,6 +31,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "inventory"))
 
+import pynautobot
 from inventory_nautobot_harness import NautobotServer, cache_dir
 from inventory_nautobot_seed import ACTIVE, seed_base
 
@@ -102,6 +106,26 @@ def seed(server: NautobotServer, count: int) -> None:
         ])
 
 
+def pynautobot_fetch(server: NautobotServer, threading: bool) -> Callable[[], dict[str, Any]]:
+    """The lists netdata's REST source reads, with pynautobot (its Records, by device name)."""
+
+    def fetch() -> dict[str, Any]:
+        nb = pynautobot.api(server.url, token=server.token, threading=threading)
+        devices = list(nb.dcim.devices.filter(include="config_context", limit=1000))
+        interfaces = list(nb.dcim.interfaces.filter(exclude_m2m=False, limit=500))
+        ips = list(nb.ipam.ip_addresses.filter(has_interface_assignments=True, limit=500))
+        related = [list(ep.all(limit=500)) for ep in (
+            nb.extras.roles, nb.dcim.locations, nb.dcim.platforms, nb.extras.statuses,
+            nb.dcim.device_types, nb.dcim.manufacturers, nb.extras.tags, nb.ipam.vlans)]
+        by_id = {d.id: {"device": d, "interfaces": []} for d in devices}
+        for intf in interfaces:
+            by_id[intf.device.id]["interfaces"].append(intf)
+        assert len(ips) == 3 * len(devices) and all(related), len(ips)
+        return {entry["device"].name: entry for entry in by_id.values()}
+
+    return fetch
+
+
 def timed(label: str, fn: Callable[[], dict[str, Any]], runs: int) -> float:
     times = []
     for _ in range(runs):
@@ -149,8 +173,13 @@ def main() -> None:
                                             concurrency=1))
         s = timed("rest, one page at a time (baseline)", lambda: fetch_inventory(seq),
                   args.rest_runs)
+        p = timed("pynautobot (sequential pages)", pynautobot_fetch(server, False),
+                  args.rest_runs)
+        pt = timed("pynautobot (threading=True)", pynautobot_fetch(server, True), args.rest_runs)
         print(f"ratios: rest/graphql {r / g:.1f}x; sequential/concurrent rest {s / r:.2f}x; "
-              f"graphql one request/two concurrent {o / g:.2f}x")
+              f"graphql one request/two concurrent {o / g:.2f}x; "
+              f"pynautobot/netdata-rest {p / r:.2f}x (threading {pt / r:.2f}x); "
+              f"pynautobot/netdata-graphql {p / g:.2f}x (threading {pt / g:.2f}x)")
         print(f"goals: graphql {g:.2f} s (<= 1 s: {'met' if g <= 1 else 'NOT met'}); "
               f"rest {r:.2f} s (<= 3 s: {'met' if r <= 3 else 'NOT met'})")
 

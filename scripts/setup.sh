@@ -3,7 +3,8 @@
 #
 #   bash scripts/setup.sh          the package and the pinned `cue`
 #   bash scripts/setup.sh --test   also the test extras (pytest, the libyang oracle,
-#                                  mypy, ruff), gnmi_cli and the Debian packages the tests use
+#                                  mypy, ruff), gnmi_cli, the Debian packages the tests use and
+#                                  NetBox for the inventory tests (see install_netbox)
 #
 # `cue` is built with `go install cuelang.org/go/cmd/cue@$CUE_VERSION` into .venv/bin
 # when Go is present. Without Go, download the release binary for your platform
@@ -14,7 +15,8 @@ set -euo pipefail
 
 CUE_VERSION=v0.17.1
 GNMI_CLI_VERSION=v0.14.1
-TEST_DEBIAN_PACKAGES=(libyang2-dev postgresql redis-server gcc)
+TEST_DEBIAN_PACKAGES=(libyang2-dev postgresql redis-server gcc libpq-dev)
+NETBOX_VERSION=4.6.8
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 venv="$repo/.venv"
 with_tests=false
@@ -88,7 +90,45 @@ install_models() {
   fi
 }
 
-if $with_tests; then install_debian_packages "${TEST_DEBIAN_PACKAGES[@]}"; fi
+# A Python >= 3.12 (NetBox needs it): python3.13/python3.12/python3 on PATH, then pyenv's.
+find_python_312() {
+  local candidate
+  for candidate in python3.13 python3.12 python3 \
+      "$(pyenv root 2>/dev/null || echo "$HOME/.pyenv")"/versions/3.1[2-9]*/bin/python3; do
+    if "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then
+      command -v "$candidate"; return 0
+    fi
+  done
+  return 1
+}
+
+# NetBox is not on PyPI: its source is ../shared/netbox/netbox-$NETBOX_VERSION.tar.gz. It is
+# unpacked into the test cache with its requirements in a venv of its own (Python >= 3.12),
+# once per version; tests/inventory/inventory_netbox_harness.py runs it from there.
+install_netbox() {
+  local dir="${XDG_CACHE_HOME:-$HOME/.cache}/netdata-tests/netbox-$NETBOX_VERSION"
+  local tarball="$repo/../shared/netbox/netbox-$NETBOX_VERSION.tar.gz" python
+  if [ -f "$dir/.netdata-installed" ]; then
+    say "NetBox $NETBOX_VERSION already in $dir"; return 0
+  fi
+  [ -f "$tarball" ] || { say "the NetBox source $tarball is missing" >&2; exit 1; }
+  python=$(find_python_312) || {
+    say "NetBox $NETBOX_VERSION needs Python >= 3.12: none found (looked for python3.13," \
+        "python3.12 and python3 on PATH and under pyenv's versions); install one," \
+        "e.g. 'pyenv install 3.12' or 'apt-get install python3.12'" >&2
+    exit 1
+  }
+  say "installing NetBox $NETBOX_VERSION into $dir with $python"
+  rm -rf "$dir/src" "$dir/venv" "$dir/netbox-$NETBOX_VERSION"
+  mkdir -p "$dir"
+  tar -xzf "$tarball" -C "$dir"
+  mv "$dir/netbox-$NETBOX_VERSION" "$dir/src"
+  "$python" -m venv "$dir/venv"
+  "$dir/venv/bin/python" -m pip install -q -r "$dir/src/requirements.txt"
+  echo "$NETBOX_VERSION" > "$dir/.netdata-installed"
+}
+
+if $with_tests; then install_debian_packages "${TEST_DEBIAN_PACKAGES[@]}"; install_netbox; fi
 [ -x "$venv/bin/python" ] || { say "creating $venv"; python3 -m venv "$venv"; }
 extras=""
 $with_tests && extras="[test]"

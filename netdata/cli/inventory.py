@@ -11,6 +11,7 @@ from netdata._exceptions import UsageError
 from netdata.cli._common import EXIT_OK
 from netdata.inventory import (
     DEFAULT_QUERY,
+    NETBOX_DEFAULT_QUERY,
     Filters,
     fetch_inventory,
     hosts_document,
@@ -20,7 +21,8 @@ from netdata.inventory import (
 from netdata.inventory._http import limits_problem
 from netdata.inventory._output import dumps
 
-_SOURCES = ["nautobot-graphql", "nautobot-rest", "netbox", "file"]
+_SOURCES = ["nautobot-graphql", "nautobot-rest", "netbox", "netbox-graphql", "file"]
+_DEFAULT_QUERIES = {"nautobot-graphql": DEFAULT_QUERY, "netbox-graphql": NETBOX_DEFAULT_QUERY}
 
 
 class _RefuseSecret(argparse.Action):
@@ -57,7 +59,7 @@ def register(subparsers: Any) -> None:
     fetch.add_argument("--url", help="base URL of the server (https://nautobot.example.com)")
     fetch.add_argument("--file", type=Path, help="YAML/JSON inventory file (--source file)")
     fetch.add_argument("--token-file", type=Path, help="file holding the API token")
-    fetch.add_argument("--query", type=Path, help="GraphQL query file (nautobot-graphql)")
+    fetch.add_argument("--query", type=Path, help="GraphQL query file (the -graphql sources)")
     fetch.add_argument("--ca-bundle", help="PEM file of CAs to trust instead of the system's")
     fetch.add_argument("--insecure", action="store_true", help="do not verify TLS certificates")
     fetch.add_argument("--timeout", type=float, default=30.0, help="seconds per request")
@@ -90,7 +92,8 @@ def register(subparsers: Any) -> None:
     )
     fetch.set_defaults(func=_fetch)
 
-    query = commands.add_parser("default-query", help="print the default Nautobot GraphQL query")
+    query = commands.add_parser("default-query", help="print a GraphQL source's default query")
+    query.add_argument("--source", choices=list(_DEFAULT_QUERIES), default="nautobot-graphql")
     query.set_defaults(func=_default_query)
 
 
@@ -127,5 +130,5 @@ def _fetch(args: argparse.Namespace) -> int:
 
 
 def _default_query(args: argparse.Namespace) -> int:
-    sys.stdout.write(DEFAULT_QUERY)
+    sys.stdout.write(_DEFAULT_QUERIES[args.source])
     return EXIT_OK

@@ -1,7 +1,7 @@
 """Inventory: fetch what the source of truth knows about each device as host variables.
 
 Sources share one protocol (:class:`Source`): Nautobot GraphQL and REST,
-NetBox REST, and local YAML/JSON files.  See docs/inventory.md.
+NetBox REST and GraphQL, and local YAML/JSON files.  See docs/inventory.md.
 """
 
 from netdata.inventory._fetch import ENV_PREFIX, SourceKind, fetch_inventory, open_source
@@ -9,7 +9,8 @@ from netdata.inventory._file import FileSource
 from netdata.inventory._http import Connection
 from netdata.inventory._model import Filters, HostVars, Source
 from netdata.inventory._nautobot import DEFAULT_QUERY, NautobotGraphQLSource, NautobotRESTSource
-from netdata.inventory._netbox import NetBoxRESTSource
+from netdata.inventory._netbox import DEFAULT_QUERY as NETBOX_DEFAULT_QUERY
+from netdata.inventory._netbox import NetBoxGraphQLSource, NetBoxRESTSource
 from netdata.inventory._output import (
     device_file_names,
     hosts_document,
@@ -20,12 +21,14 @@ from netdata.inventory._output import (
 __all__ = [
     "DEFAULT_QUERY",
     "ENV_PREFIX",
+    "NETBOX_DEFAULT_QUERY",
     "Connection",
     "FileSource",
     "Filters",
     "HostVars",
     "NautobotGraphQLSource",
     "NautobotRESTSource",
+    "NetBoxGraphQLSource",
     "NetBoxRESTSource",
     "Source",
     "SourceKind",

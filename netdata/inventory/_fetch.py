@@ -12,14 +12,20 @@ from netdata.inventory._file import FileSource
 from netdata.inventory._http import Connection
 from netdata.inventory._model import Filters, HostVars, Source
 from netdata.inventory._nautobot import NautobotGraphQLSource, NautobotRESTSource
-from netdata.inventory._netbox import NetBoxRESTSource
+from netdata.inventory._netbox import NetBoxGraphQLSource, NetBoxRESTSource
 
-SourceKind = Literal["nautobot-graphql", "nautobot-rest", "netbox", "file"]
+SourceKind = Literal["nautobot-graphql", "nautobot-rest", "netbox", "netbox-graphql", "file"]
 # kind -> prefix of its environment variables (<prefix>_URL, <prefix>_TOKEN)
 ENV_PREFIX: dict[str, str] = {
     "nautobot-graphql": "NETDATA_NAUTOBOT",
     "nautobot-rest": "NETDATA_NAUTOBOT",
     "netbox": "NETDATA_NETBOX",
+    "netbox-graphql": "NETDATA_NETBOX",
+}
+# kind -> its GraphQL source class (the kinds that take a query)
+_GRAPHQL: dict[str, type[NautobotGraphQLSource | NetBoxGraphQLSource]] = {
+    "nautobot-graphql": NautobotGraphQLSource,
+    "netbox-graphql": NetBoxGraphQLSource,
 }
 
 
@@ -41,7 +47,7 @@ def open_source(
 
     HTTP sources take ``url`` or ``<PREFIX>_URL`` and the token from
     ``token_file`` or ``<PREFIX>_TOKEN`` (``NETDATA_NAUTOBOT_*``,
-    ``NETDATA_NETBOX_*``).  ``query`` (Nautobot GraphQL only) is query text or
+    ``NETDATA_NETBOX_*``).  ``query`` (the GraphQL sources only) is query text or
     a Path to a query file.  ``kind="file"`` reads ``path``.
     """
     if kind == "file":
@@ -64,10 +70,12 @@ def open_source(
         page_size=page_size,
         concurrency=concurrency,
     )
-    if kind == "nautobot-graphql":
-        return NautobotGraphQLSource(conn, query)
+    if kind in _GRAPHQL:
+        return _GRAPHQL[kind](conn, query)
     if query is not None:
-        raise InventoryError("a GraphQL query is only used by the nautobot-graphql source")
+        raise InventoryError(
+            f"a GraphQL query is only used by the GraphQL sources ({', '.join(_GRAPHQL)})"
+        )
     return NautobotRESTSource(conn) if kind == "nautobot-rest" else NetBoxRESTSource(conn)
 
 

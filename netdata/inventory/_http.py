@@ -30,6 +30,7 @@ import httpx
 from netdata._documents import parse_json
 from netdata._exceptions import DocumentError, InventoryError
 
+V2_TOKEN_PREFIX = "nbt_"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 # ids per request when a list is restricted to some devices: 20 UUIDs keep the URL
 # near 1 KB (Nautobot's uWSGI drops requests whose URL passes about 2 KB)
@@ -99,14 +100,10 @@ def usable_token(token: str, origin: str) -> str:
 
 
 class HttpClient:
-    """JSON over HTTP with retries; ``auth_scheme`` prefixes the token (``Token``)."""
+    """JSON over HTTP with retries, the token in the ``Authorization`` header."""
 
     def __init__(
-        self,
-        conn: Connection,
-        *,
-        auth_scheme: str = "Token",
-        sleep: Callable[[float], None] = time.sleep,
+        self, conn: Connection, *, sleep: Callable[[float], None] = time.sleep
     ) -> None:
         split = urlsplit(conn.url)
         if split.scheme not in ("http", "https") or not split.hostname:
@@ -122,7 +119,7 @@ class HttpClient:
         self._sleep = sleep
         headers = {"Accept": "application/json", "User-Agent": "netdata-inventory"}
         if conn.token:
-            headers["Authorization"] = f"{auth_scheme} {conn.token}"
+            headers["Authorization"] = authorization(conn.token)
         self._client = httpx.Client(
             headers=headers,
             timeout=httpx.Timeout(conn.timeout, pool=None),  # waiting for a free connection
@@ -348,12 +345,24 @@ class HttpClient:
         :data:`MESSAGE_CHARS` characters."""
         token = self._conn.token
         if token:
-            for form in {token, json.dumps(token)[1:-1], quote(token, safe="")}:
-                message = message.replace(form, "***")
+            # the whole token, and the secret part of a NetBox v2 token (nbt_<key>.<secret>)
+            secrets = {token, token.partition(".")[2] if token.startswith(V2_TOKEN_PREFIX) else ""}
+            for secret in secrets - {""}:
+                for form in {secret, json.dumps(secret)[1:-1], quote(secret, safe="")}:
+                    message = message.replace(form, "***")
         message = " ".join(message.split())
         if len(message) > MESSAGE_CHARS:
             message = message[: MESSAGE_CHARS - 3] + "..."
         return InventoryError(message, **context)
+
+
+def authorization(token: str) -> str:
+    """The ``Authorization`` header of ``token``: ``Bearer`` for NetBox v2 tokens, else ``Token``.
+
+    NetBox 4.5+ v2 tokens read ``nbt_<key>.<secret>``; NetBox v1 and Nautobot
+    tokens are 40 characters sent as ``Token <token>``.
+    """
+    return f"Bearer {token}" if token.startswith(V2_TOKEN_PREFIX) else f"Token {token}"
 
 
 def _verify(conn: Connection) -> ssl.SSLContext | bool:
@@ -424,6 +433,8 @@ def _detail(body_text: str) -> str:
     text: str
     if isinstance(body, dict) and isinstance(body.get("detail"), str):
         text = str(body["detail"])
+    elif isinstance(body, dict) and isinstance(body.get("error"), str):  # NetBox's 500 answer
+        text = f"{body.get('exception') or 'error'}: {body['error']}"
     elif isinstance(body, dict):  # DRF validation errors: {"field": ["message", ...]}
         text = "; ".join(
             f"{k}: {' '.join(map(str, v)) if isinstance(v, list) else v}" for k, v in body.items()

@@ -9,6 +9,12 @@ from pathlib import Path
 from typing import Any
 
 from netdata._exceptions import InventoryError
+from netdata.inventory._graphql import (
+    DEVICE_INTERFACES,
+    answer_devices,
+    check_variables,
+    load_query,
+)
 from netdata.inventory._http import Connection, HttpClient
 from netdata.inventory._model import Filters, HostVars
 from netdata.inventory._normalize import normalize_device
@@ -29,21 +35,7 @@ query netdata_devices($role: [String], $location: [String], $tag: [String], $nam
     config_context
     tags { name }
     _custom_field_data
-    interfaces {
-      name
-      type
-      enabled
-      mtu
-      description
-      mode
-      lag { name }
-      untagged_vlan { vid name }
-      tagged_vlans { vid name }
-      ip_addresses { address }
-    }
-  }
-}
-"""
+""" + DEVICE_INTERFACES + "  }\n}\n"
 """The default GraphQL query; a custom query follows the same contract (docs/inventory.md)."""
 
 # The default query is sent as two concurrent queries: rendering config contexts
@@ -82,23 +74,17 @@ class NautobotGraphQLSource:
 
     def __init__(self, conn: Connection, query: str | Path | None = None) -> None:
         self._conn = conn
-        self.query, self._query_origin = _load_query(query)
+        self.query, self._query_origin = load_query(query, DEFAULT_QUERY)
 
     def fetch(self, filters: Filters) -> list[HostVars]:
         variables = filters.as_params(_GRAPHQL_VARIABLES)
-        for var in variables:
-            if not re.search(rf"\${var}\s*:", self.query):
-                raise InventoryError(
-                    f"{self._query_origin} does not declare the variable ${var}, "
-                    f"so it cannot filter by {var}",
-                    path=self._query_origin,
-                )
+        check_variables(self.query, self._query_origin, variables)
         with HttpClient(self._conn) as http:
             url = http.url("/api/graphql/")
 
             def run(query: str) -> list[Mapping[str, Any]]:
                 answer = http.post_json(url, {"query": query, "variables": variables})
-                return _graphql_devices(answer, url, self._query_origin, http)
+                return answer_devices(answer, url, self._query_origin, http)
 
             devices = None
             if self.query == DEFAULT_QUERY:
@@ -248,42 +234,3 @@ def join_rest(
 
 def _ref_id(ref: Any) -> str:
     return str(ref.get("id")) if isinstance(ref, Mapping) else str(ref)
-
-
-def _load_query(query: str | Path | None) -> tuple[str, str]:
-    if query is None:
-        return DEFAULT_QUERY, "the default query"
-    if isinstance(query, str):
-        return query, "the GraphQL query"
-    path = query
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
-        message = f"cannot read the query file {path}: {reason}"
-        raise InventoryError(message, path=str(path)) from None
-    if "{" not in text:
-        raise InventoryError(f"{path} is not a GraphQL query", path=str(path))
-    return text, str(path)
-
-
-def _graphql_devices(
-    answer: Any, url: str, origin: str, http: HttpClient
-) -> list[Mapping[str, Any]]:
-    if not isinstance(answer, Mapping):
-        raise InventoryError(f"POST {url}: the GraphQL answer is not an object", url=url)
-    errors = answer.get("errors")
-    if errors:
-        messages = "; ".join(
-            str(e.get("message", e)) if isinstance(e, Mapping) else str(e) for e in errors
-        )
-        raise http.error(f"POST {url}: GraphQL errors in {origin}: {messages}", url=url)
-    data = answer.get("data")
-    devices = data.get("devices") if isinstance(data, Mapping) else None
-    if not isinstance(devices, list) or not all(isinstance(d, Mapping) for d in devices):
-        raise InventoryError(
-            f"POST {url}: {origin} must select a list of devices as 'devices' "
-            "(alias the top-level field: devices: devices(...) {...})",
-            url=url,
-        )
-    return devices

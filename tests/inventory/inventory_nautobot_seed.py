@@ -1,100 +1,18 @@
-"""Seed a small leaf/spine fabric into a real Nautobot through its REST API.
+"""Seed the test fabric (``inventory_fabric``) into a real Nautobot through its REST API.
 
-The fabric is described once, as data (:data:`DEVICES`); :func:`expected_hosts`
-derives from that description the host variables a correct inventory fetch must
-return, independently of the code under test.  :func:`seed_bulk` creates a
-large fabric for the benchmark with bulk (list) POSTs.
+:func:`seed_base` creates what devices refer to (location, types, roles, tags,
+custom field, config context, VLANs, prefixes); :func:`seed_fabric` the devices
+of :data:`inventory_fabric.DEVICES`, one request per object, as a user would.
 """
 
 from __future__ import annotations
 
-import ipaddress
-from dataclasses import dataclass
 from typing import Any
 
+from inventory_fabric import DEVICES, NTP_CONTEXT, PREFIXES, VLANS, Fabric
 from inventory_nautobot_harness import NautobotServer
 
 ACTIVE = {"name": "Active"}
-NTP_CONTEXT = {"ntp": ["192.0.2.250"], "syslog": {"host": "192.0.2.251"}}
-VLANS = {10: "users", 20: "voice"}
-
-# name -> device description; interfaces: name -> attributes (ips: addresses on it).
-DEVICES: dict[str, dict[str, Any]] = {
-    "leaf1": {
-        "role": "leaf", "tags": ["evpn"], "custom_fields": {"rack_unit": 12},
-        "local_context": {"asn": 65011}, "primary_ip4": "192.0.2.11/32",
-        "primary_ip6": "2001:db8::11/128",
-        "interfaces": {
-            "Port-Channel1": {"type": "lag", "mtu": 9214, "description": "uplinks",
-                              "ips": ["10.0.0.1/31"]},
-            "Ethernet1": {"type": "10gbase-x-sfpp", "mtu": 9214, "description": "to spine1",
-                          "lag": "Port-Channel1"},
-            "Ethernet2": {"type": "10gbase-x-sfpp", "mode": "tagged", "untagged_vlan": 10,
-                          "tagged_vlans": [20, 10]},
-            "Ethernet3": {"type": "1000base-t", "enabled": False},
-            "Loopback0": {"type": "virtual", "ips": ["192.0.2.11/32", "2001:db8::11/128"]},
-        },
-    },
-    "leaf2": {
-        "role": "leaf", "tags": [], "custom_fields": {}, "primary_ip4": "192.0.2.12/32",
-        "interfaces": {
-            "Ethernet1": {"type": "10gbase-x-sfpp", "mode": "access", "untagged_vlan": 20},
-            "Loopback0": {"type": "virtual", "ips": ["192.0.2.12/32"]},
-        },
-    },
-    "spine1": {
-        "role": "spine", "tags": ["evpn", "core"], "custom_fields": {"rack_unit": 40},
-        "primary_ip4": "192.0.2.1/32",
-        "interfaces": {
-            "Ethernet1": {"type": "10gbase-x-sfpp", "mtu": 9214, "ips": ["10.0.0.0/31"]},
-            "Loopback0": {"type": "virtual", "ips": ["192.0.2.1/32"]},
-        },
-    },
-}
-PREFIXES = ["192.0.2.0/24", "10.0.0.0/16", "2001:db8::/64"]
-
-
-@dataclass(frozen=True)
-class Fabric:
-    """What was seeded: object ids by kind and name."""
-
-    ids: dict[str, dict[str, str]]
-
-
-def expected_hosts() -> dict[str, dict[str, Any]]:
-    """The host variables the seeded fabric must produce (docs/inventory.md's shape)."""
-    hosts = {}
-    for name, spec in sorted(DEVICES.items()):
-        interfaces = {}
-        for iname, i in spec["interfaces"].items():
-            values: dict[str, Any] = {"type": i["type"], "enabled": i.get("enabled", True)}
-            for key in ("mtu", "description", "lag", "mode"):
-                if key in i:
-                    values[key] = i[key]
-            if "untagged_vlan" in i:
-                values["untagged_vlan"] = {"vid": i["untagged_vlan"],
-                                           "name": VLANS[i["untagged_vlan"]]}
-            if i.get("tagged_vlans"):
-                values["tagged_vlans"] = [{"vid": v, "name": VLANS[v]}
-                                          for v in sorted(i["tagged_vlans"])]
-            values["ip_addresses"] = sorted(
-                i.get("ips", []), key=lambda a: (ipaddress.ip_interface(a).version,
-                                                 int(ipaddress.ip_interface(a).ip)))
-            interfaces[iname] = values
-        host: dict[str, Any] = {
-            "name": name, "role": spec["role"], "location": "lab1", "platform": "eos",
-            "manufacturer": "Arista", "device_type": "DCS-7050SX3", "status": "Active",
-            "serial": f"SN-{name}", "primary_ip4": spec["primary_ip4"],
-        }
-        if "primary_ip6" in spec:
-            host["primary_ip6"] = spec["primary_ip6"]
-        host["interfaces"] = interfaces
-        host["config_context"] = {**NTP_CONTEXT, **spec.get("local_context", {})}
-        host["tags"] = sorted(spec["tags"])
-        host["custom_fields"] = spec["custom_fields"]
-        hosts[name] = host
-    return hosts
-
 
 def _post(server: NautobotServer, path: str, body: Any) -> Any:
     return server.api("POST", path, body)

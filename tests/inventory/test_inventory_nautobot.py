@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import pytest
+from inventory_cli_check import check_cli_files_feed_cue_export
+from inventory_fabric import Fabric, expected_hosts
 from inventory_nautobot_harness import NautobotServer
-from inventory_nautobot_seed import Fabric, expected_hosts
 
 from netdata import InventoryError
-from netdata.cli import main
-from netdata.cue import Cue
 from netdata.inventory import (
     Connection,
     Filters,
@@ -93,20 +91,10 @@ def test_bad_token_is_refused_and_not_echoed(nautobot: NautobotServer, kind: str
 
 
 def test_cli_files_feed_cue_export(
-    nautobot: NautobotServer, fabric: Fabric, tmp_path: Path, monkeypatch: Any,
+    nautobot: NautobotServer, fabric: Fabric, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    token_file = tmp_path / "token"
-    token_file.write_text(nautobot.token + "\n")
-    monkeypatch.delenv("NETDATA_NAUTOBOT_TOKEN", raising=False)
-    monkeypatch.setenv("NETDATA_NAUTOBOT_URL", nautobot.url)
-    common = ["inventory", "fetch", "--token-file", str(token_file)]
-    assert main([*common, "--stdout"]) == 0
-    document = json.loads(capsys.readouterr().out)
-    assert document == {"hosts": expected_hosts()}
-    out = tmp_path / "hosts"
-    assert main([*common, "--source", "nautobot-rest", "-o", str(out)]) == 0
-    files = sorted(p.name for p in out.iterdir())
-    assert files == ["leaf1.yaml", "leaf2.yaml", "spine1.yaml"]
-    merged = Cue(workdir=tmp_path).export_json(sorted(out.iterdir()))
-    assert merged == document
+    check_cli_files_feed_cue_export(
+        nautobot.url, nautobot.token, "NETDATA_NAUTOBOT", ("nautobot-graphql", "nautobot-rest"),
+        expected_hosts(), tmp_path, monkeypatch, capsys,
+    )

@@ -100,7 +100,7 @@ def test_open_source_needs_a_url(monkeypatch: Any) -> None:
     monkeypatch.delenv("NETDATA_NETBOX_URL", raising=False)
     with pytest.raises(InventoryError, match="give --url or set NETDATA_NETBOX_URL"):
         open_source("netbox")
-    with pytest.raises(InventoryError, match="only used by the nautobot-graphql"):
+    with pytest.raises(InventoryError, match=r"only used by the GraphQL sources \(nautobot-"):
         open_source("netbox", url="https://nb.example.com", query="{ devices { name } }")
 
 
@@ -177,6 +177,8 @@ def test_cli_refuses_secrets_without_echoing_them(
 def test_cli_default_query(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["inventory", "default-query"]) == 0
     assert capsys.readouterr().out == inventory.DEFAULT_QUERY
+    assert main(["inventory", "default-query", "--source", "netbox-graphql"]) == 0
+    assert capsys.readouterr().out == inventory.NETBOX_DEFAULT_QUERY
 
 
 def test_split_default_query_joins_config_contexts_only_for_the_same_devices() -> None:
