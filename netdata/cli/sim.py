@@ -76,9 +76,11 @@ def _run(args: argparse.Namespace) -> int:
     password = os.environ.get(PASSWORD_ENV)
     if args.username and not password:
         raise UsageError(f"--username needs the password in ${PASSWORD_ENV}")
+    if args.models and len(args.models) > 1:
+        raise UsageError("sim takes one --models folder (its libyang context is one folder)")
     fleet = SimFleet(
         args.devices or args.device or _build_devices(args.devices_from),
-        models=args.models,
+        models=args.models[0] if args.models else None,
         startup=args.startup_dir,
         host=args.host,
         base_port=args.base_port,

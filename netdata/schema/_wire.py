@@ -15,7 +15,7 @@ from typing import Any
 
 from netdata._exceptions import DocumentError, Problem
 from netdata.schema._identities import identity_from_label, identity_labels
-from netdata.schema._ir import INT_BOUNDS, WIDE_NUMBERS, Node, Schema, TypeInfo
+from netdata.schema._ir import INT_BOUNDS, WIDE_NUMBERS, Node, Schema, TypeInfo, typed_key
 from netdata.schema._paths import entry_step
 
 
@@ -134,17 +134,18 @@ class _Decoder:
                     f"top-level member {member!r} must be namespace-qualified (module:name)",
                 )
                 continue
-            child = node.children.get(name)
+            child = node.children.get(member) if module else None
+            child = child or node.children.get(name)
             if child is None or child.module != (module or node.module):
                 self.unknown(node, member, name, module, path)
                 continue
-            child_path = f"{path}/{name}"
-            if name in out:
+            child_path = f"{path}/{child.name}"
+            if child.name in out:
                 self.problem(child_path, f"member {name!r} appears twice")
                 continue
             decoded = self.data(child, item, child_path)
             if decoded is not None:
-                out[name] = decoded
+                out[child.name] = decoded
         return out
 
     def unknown(self, node: Node, member: str, name: str, module: str, path: str) -> None:
@@ -353,7 +354,8 @@ class _Encoder:
             child = node.children.get(name)
             if child is None:
                 raise DocumentError(f"{path}/{name}: unknown node (not in the schema)")
-            member = name if child.module == node.module else f"{child.module}:{name}"
+            bare = child.yang_name
+            member = bare if child.module == node.module else f"{child.module}:{bare}"
             out[member] = self.data(child, item, f"{path}/{name}")
         return out
 
@@ -395,7 +397,7 @@ class _Encoder:
         for key, text in zip(node.keys, keys, strict=True):
             leaf = node.children[key]
             assert leaf.type is not None
-            typed: Any = int(text) if leaf.type.base in INT_BOUNDS else text
+            typed = typed_key(leaf.type, text)
             filled.setdefault(key, typed)
             if key in fills:
                 container, target = fills[key]
@@ -419,5 +421,5 @@ def encode_rfc7951(tree: Any, schema: Schema) -> dict[str, Any]:
         child = schema.root.children.get(name)
         if child is None:
             raise DocumentError(f"/{name}: unknown top-level node (not in the schema)")
-        out[f"{child.module}:{name}"] = encoder.data(child, item, f"/{name}")
+        out[f"{child.module}:{child.yang_name}"] = encoder.data(child, item, f"/{name}")
     return out
