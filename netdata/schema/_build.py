@@ -70,6 +70,11 @@ class SchemaBuild:
     def cue_source(self) -> str:
         return self.cue_file.read_text(encoding="utf-8")
 
+    @property
+    def defects(self) -> list[str]:
+        """pyang errors gone past compiling a whole folder (``file:line: message``)."""
+        return self.schema.defects
+
     @cached_property
     def schema(self) -> Schema:
         """The schema IR (``meta.json``), loaded once."""
@@ -125,9 +130,9 @@ def build_schema(
 
     ``models`` (one folder or several) defaults to ``$NETDATA_YANG_PATH``;
     ``modules`` to the manifest's list, and when that is empty to every module
-    of the folders (their deviations and augments applied), in which case a
-    module that does not compile is left out and listed in the coverage
-    report's ``skipped_modules``; ``cache_dir`` to
+    of the folders (their deviations and augments applied), in which case
+    what is well-formed is applied and each pyang error is listed in
+    ``coverage.json``'s ``defects`` (and :attr:`SchemaBuild.defects`); ``cache_dir`` to
     ``${XDG_CACHE_HOME:-~/.cache}/netdata/schema``. Raises
     :class:`SchemaError` when the modules do not compile.
     """
@@ -141,10 +146,10 @@ def build_schema(
     target = base / checksum
     if not force and all((target / f).is_file() for f in FILES):
         return SchemaBuild(target, checksum, names)
-    loaded = load_modules(roots, names, skip_defective=whole_folder)
+    loaded = load_modules(roots, names, tolerate_defects=whole_folder)
     schema = compile_schema(loaded.ctx, loaded.modules)
     schema.checksum = checksum
-    schema.skipped = loaded.skipped
+    schema.defects = loaded.defects
     outputs = {
         "schema.cue": emit_cue(schema),
         "defaults.cue": emit_defaults(schema),

@@ -169,8 +169,8 @@ class Schema:
     checksum: str = ""
     gaps: list[dict[str, str]] = field(default_factory=list)
     """Constraints that are not enforced: {"path", "kind", "detail"}."""
-    skipped: dict[str, list[str]] = field(default_factory=dict)
-    """Modules of the folder left out because they do not compile: name -> pyang errors."""
+    defects: list[str] = field(default_factory=list)
+    """pyang errors gone past when compiling a whole folder (``file:line: message``)."""
 
     def derived_from(self, identity: str, base: str, or_self: bool = False) -> bool:
         """Whether ``identity`` derives (transitively) from ``base``."""
@@ -282,7 +282,7 @@ def schema_to_json(s: Schema) -> dict[str, Any]:
         "modules": s.modules,
         "identities": s.identities,
         "gaps": s.gaps,
-        "skipped": s.skipped,
+        "defects": s.defects,
         "root": node_to_json(s.root),
     }
 
@@ -295,5 +295,5 @@ def schema_from_json(d: dict[str, Any]) -> Schema:
         modules=d["modules"],
         checksum=d.get("checksum", ""),
         gaps=d.get("gaps", []),
-        skipped=d.get("skipped", {}),
+        defects=d.get("defects", []),
     )

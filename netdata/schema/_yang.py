@@ -21,13 +21,15 @@ _COMMENTS = re.compile(r"/\*.*?\*/|//[^\n]*", re.S)
 class Loaded:
     """The result of :func:`load_modules`.
 
-    ``skipped`` names each module left out because it (or a module it needs)
-    does not compile, with the pyang errors as ``file:line: message``.
+    ``defects`` lists the pyang errors (``file:line: message``) that were
+    reported and gone past: each names a statement pyang did not apply (a
+    deviation whose target or type does not resolve, an augment of a missing
+    node, an import of a module that is not in the folders).
     """
 
     ctx: Any
     modules: list[Any]
-    skipped: dict[str, list[str]] = field(default_factory=dict)
+    defects: list[str] = field(default_factory=list)
 
 
 def module_dirs(models: Sequence[Path]) -> list[Path]:
@@ -60,31 +62,19 @@ def folder_modules(models: Sequence[Path]) -> list[str]:
 
 
 def load_modules(
-    models: Sequence[Path], names: Sequence[str], *, skip_defective: bool = False
+    models: Sequence[Path], names: Sequence[str], *, tolerate_defects: bool = False
 ) -> Loaded:
     """Parse and validate ``names`` (and their imports) found under the ``models`` folders.
 
     Raises :class:`SchemaError` naming the file and line of every error; with
-    ``skip_defective`` a module whose file has errors (or that imports one) is
-    left out instead, reported in :attr:`Loaded.skipped`, and the rest is
-    compiled again without it.
+    ``tolerate_defects`` (a whole vendor folder) pyang applies what is
+    well-formed and the errors are returned in :attr:`Loaded.defects`.
     """
-    dirs = module_dirs(models)
-    wanted = list(names)
-    skipped: dict[str, list[str]] = {}
-    while True:
-        ctx, modules = _context(dirs, models, wanted)
-        problems = _errors(ctx)
-        if not problems:
-            return Loaded(ctx, modules, skipped)
-        if not skip_defective:
-            raise_for_errors(problems)
-        bad = _defective(ctx, problems, wanted)
-        if not bad:
-            raise_for_errors(problems)
-        for name, messages in bad.items():
-            skipped[name] = messages
-        wanted = [n for n in wanted if n not in bad]
+    ctx, modules = _context(module_dirs(models), models, names)
+    problems = _errors(ctx)
+    if problems and not tolerate_defects:
+        raise_for_errors(problems)
+    return Loaded(ctx, modules, problems)
 
 
 def _context(dirs: Sequence[Path], models: Sequence[Path], names: Sequence[str]) -> tuple[Any, Any]:
@@ -104,61 +94,18 @@ def _context(dirs: Sequence[Path], models: Sequence[Path], names: Sequence[str])
     return ctx, modules
 
 
-def _errors(ctx: Any) -> list[tuple[str, str]]:
-    """(file, "file:line: message") of every pyang error (warnings are ignored)."""
-    out = []
+def _errors(ctx: Any) -> list[str]:
+    """``file:line: message`` of every pyang error (warnings are ignored), sorted."""
+    out = set()
     for pos, tag, args in ctx.errors:
         if error.is_error(error.err_level(tag)):
-            out.append((str(pos.ref), f"{pos.ref}:{pos.line}: {error.err_to_str(tag, args)}"))
-    return out
+            out.add(f"{pos.ref}:{pos.line}: {error.err_to_str(tag, args)}")
+    return sorted(out)
 
 
-def _defective(
-    ctx: Any, problems: list[tuple[str, str]], wanted: Sequence[str]
-) -> dict[str, list[str]]:
-    """The wanted modules to leave out: those whose file (or an included/imported
-    module's file) has an error, each with its messages."""
-    files: dict[str, list[str]] = {}
-    for ref, message in problems:
-        files.setdefault(Path(ref).name, []).append(message)
-    by_name = {m.arg: m for m in ctx.modules.values()}
-    bad: dict[str, list[str]] = {}
-    for name in wanted:
-        module = by_name.get(name)
-        if module is None:
-            continue
-        for dep in _dependencies(module, by_name):
-            messages = files.get(Path(str(dep.pos.ref)).name)
-            if messages:
-                why = messages if dep is module else [f"needs {dep.arg}: {messages[0]}"]
-                bad[name] = why
-                break
-    return bad
-
-
-def _dependencies(module: Any, by_name: dict[str, Any]) -> list[Any]:
-    """``module`` first, then every module and submodule it imports or includes, transitively."""
-    seen = [module]
-    todo = [module]
-    while todo:
-        current = todo.pop()
-        for stmt in current.search("import") + current.search("include"):
-            dep = by_name.get(stmt.arg) or current.i_ctx.get_module(stmt.arg)
-            if dep is None:
-                for sub in current.i_ctx.modules.values():
-                    if sub.arg == stmt.arg:
-                        dep = sub
-                        break
-            if dep is not None and all(dep is not s for s in seen):
-                seen.append(dep)
-                todo.append(dep)
-    return seen
-
-
-def raise_for_errors(problems: list[tuple[str, str]]) -> None:
-    """Raise :class:`SchemaError` listing ``problems`` (from :func:`_errors`)."""
-    if problems:
-        lines = [message for _ref, message in problems]
+def raise_for_errors(lines: list[str]) -> None:
+    """Raise :class:`SchemaError` listing ``lines`` (from :func:`_errors`)."""
+    if lines:
         shown = "\n  ".join(lines[:20])
         more = f"\n  ... and {len(lines) - 20} more" if len(lines) > 20 else ""
         raise SchemaError(f"YANG modules do not compile:\n  {shown}{more}")
