@@ -230,7 +230,7 @@ class _Decoder:
         referred = holder.get(target) if isinstance(holder, dict) else None
         if referred is None:
             referred = _default(node.children[container].children.get(target))
-        where = f"{path}/{container}/{target}"
+        where = f"{path}/{key}"  # the key leaf is the leafref (libyang reports it there)
         if referred is None:
             self.problem(
                 where,
