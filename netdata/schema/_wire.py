@@ -238,11 +238,12 @@ class _Decoder:
                 "(the list key is a leafref to it)",
             )
         elif referred != entry[key]:
-            self.problem(
-                where,
-                f"{container}/{target} {_show(referred)} differs from the list key "
-                f"{key} {_show(entry[key])}",
-            )
+            for at in (where, f"{path}/{container}/{target}"):  # both ends of the leafref
+                self.problem(
+                    at,
+                    f"{container}/{target} {_show(referred)} differs from the list key "
+                    f"{key} {_show(entry[key])}",
+                )
 
 
 def _without_keys(
@@ -277,8 +278,14 @@ def _peek_keys(node: Node, item: Any) -> list[str] | None:
         raw = item.get(key, item.get(f"{module}:{key}"))
         if raw is None or isinstance(raw, dict | list):
             return None
-        values.append(_key_text(raw).rpartition(":")[2] if isinstance(raw, str) else _key_text(raw))
+        text = _key_text(raw)
+        values.append(text.rpartition(":")[2] if _is_identity(node.children[key].type) else text)
     return values
+
+
+def _is_identity(t: TypeInfo | None) -> bool:
+    """Whether values of ``t`` may be identities (written ``module:name`` on the wire)."""
+    return t is not None and (t.base == "identityref" or any(_is_identity(m) for m in t.members))
 
 
 def _default(leaf: Node | None) -> Any:

@@ -11,8 +11,10 @@ gives less than a whole data path:
 - a schema location (missing mandatory node): the steps, without predicates;
 - libyang stops at a broken key leaf, so the list entry above it carries only
   the keys parsed before (``address/ip``, ``prefix[ip-prefix=...]/masklength-range``);
-- an entry without its key: libyang names the bare list, we add its position
-  (``[2]``, not a key predicate, so not compared);
+- an entry without its key: libyang names the list with the keys it parsed,
+  we the entry's position (``[2]``);
+- a leaf-list member: libyang names it by value (``[.='20']``), we by position;
+- a duplicate entry: libyang's path starts at the list's parent (a suffix of ours);
 - an unknown node: libyang locates it at its parent and names it in the message;
 - no location at all (a top-level member not qualified): the member named in
   the message, as ``/name``.
@@ -79,6 +81,8 @@ def _steps(path: str, modules: frozenset[str]) -> list[tuple[str, list[tuple[str
         name = match.group(1).rpartition(":")[2]
         preds = []
         for key, value in _PRED.findall(match.group(2)):
+            if key == ".":
+                continue  # a leaf-list member by value: we name it by position
             value = value.strip("'\"")
             prefix, sep, rest = value.partition(":")
             preds.append((key.rpartition(":")[2], rest if sep and prefix in modules else value))
@@ -94,15 +98,19 @@ def same_node(ours: str, theirs: Located, modules: frozenset[str]) -> bool:
     mine, want = _steps(ours, modules), _steps(theirs.path, modules)
     if len(mine) == len(want) + 1 and mine[-1][0].isdigit():
         mine = mine[:-1]  # a leaf-list member: libyang names the leaf-list
+    if theirs.message.startswith("Duplicate instance"):
+        mine = mine[max(len(mine) - len(want), 0) :]  # libyang names the entry from its parent
     if [n for n, _ in mine] != [n for n, _ in want]:
         return False
     if theirs.schema:
         return True
+
     for index, ((_, got), (_, expected)) in enumerate(zip(mine, want, strict=True)):
         if got == expected:
             continue
         key_below = index == len(want) - 2 and got[: len(expected)] == expected
         broken_key = key_below and any(k == want[-1][0] for k, _ in got[len(expected) :])
-        if not broken_key:
+        missing_key = theirs.message.startswith("List instance is missing its key") and not got
+        if not (broken_key or missing_key):
             return False
     return True
