@@ -139,6 +139,9 @@ class _Compiler:
             node.min_elements = int(low.arg) if low is not None else 0
             if high is not None and high.arg != "unbounded":
                 node.max_elements = int(high.arg)
+            if stmt.keyword == "list" and (node.min_elements or node.max_elements is not None):
+                bounds = f"min-elements {node.min_elements}, max-elements {node.max_elements}"
+                self.gap(path, "min/max-elements", f"on a list ({bounds}) is not enforced")
         for must in stmt.search("must"):
             self.gap(path, "must", f"must {must.arg!r} is not enforced")
         return node
