@@ -102,9 +102,7 @@ def build(
     if not isinstance(settings, Settings):
         settings = load_settings(settings)
     selection = selection or Selection()
-    if len(settings.models) > 1:
-        raise BuildError("only one YANG model folder is supported in 'models' for now")
-    schema = schema or build_schema(settings.models[0] if settings.models else None)
+    schema = schema or build_schema(settings.models or None)
     runner_cue = cue or Cue()
     package, transforms = package_name(settings.transforms)
     module = settings.root / "cue.mod" / "module.cue"

@@ -17,7 +17,12 @@ EXIT_INTERRUPTED = 130
 
 def models_option(parser: argparse.ArgumentParser) -> None:
     """``--models DIR``: where the YANG models are."""
-    parser.add_argument("--models", metavar="DIR", help="YANG model folder (or NETDATA_YANG_PATH)")
+    parser.add_argument(
+        "--models",
+        action="append",
+        metavar="DIR",
+        help="YANG model folder, repeatable (default: NETDATA_YANG_PATH)",
+    )
 
 
 def schema_options(parser: argparse.ArgumentParser) -> None:

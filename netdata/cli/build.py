@@ -34,7 +34,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--groups", metavar="DIR", help="group variables folder")
     parser.add_argument("--transforms", metavar="DIR", help="the CUE package with #Device")
     parser.add_argument("--output", "-o", metavar="DIR", help="output folder")
-    parser.add_argument("--models", metavar="DIR", help="YANG model folder")
+    parser.add_argument(
+        "--models", action="append", metavar="DIR", help="YANG model folder (repeatable)"
+    )
     for flag, dest, what in (
         ("--device", "devices", "device name"),
         ("--role", "roles", "role"),
@@ -73,7 +75,7 @@ def _run(args: argparse.Namespace) -> int:
         groups=args.groups,
         transforms=args.transforms,
         output=args.output,
-        models=[args.models] if args.models else None,
+        models=args.models,
     )
     selection = Selection(
         tuple(args.devices), tuple(args.roles), tuple(args.locations), tuple(args.tags),

@@ -22,5 +22,6 @@ def _run(args: argparse.Namespace) -> int:
     cue = find_cue()
     print(f"cue: {cue.path} ({cue.version_text})")
     manifest = load_manifest()
-    print(f"models: {find_models(None, manifest)} (pinned: {manifest.repository} {manifest.tag})")
+    folders = ", ".join(map(str, find_models(None, manifest)))
+    print(f"models: {folders} (pinned: {manifest.repository} {manifest.tag})")
     return EXIT_OK

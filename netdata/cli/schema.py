@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from typing import Any
 
 from netdata.cli._common import EXIT_OK, schema_build, schema_options
@@ -24,7 +25,10 @@ def register(subparsers: Any) -> None:
 
 
 def _build(args: argparse.Namespace) -> int:
-    print(schema_build(args).directory)
+    build = schema_build(args)
+    for defect in build.defects:
+        print(f"netdata: not applied: {defect}", file=sys.stderr)
+    print(build.directory)
     return EXIT_OK
 
 
@@ -42,4 +46,8 @@ def _coverage(args: argparse.Namespace) -> int:
         print("\nnot enforced:")
         for kind, gap in gaps:
             print(f"  {kind:<12} {gap['path']}: {gap['detail']}")
+    if report.get("defects"):
+        print("\nnot applied (defects in the model files):")
+        for defect in report["defects"]:
+            print(f"  {defect}")
     return EXIT_OK

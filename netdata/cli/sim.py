@@ -88,9 +88,11 @@ def _run(args: argparse.Namespace) -> int:
         raise UsageError("--max-message-mb must be 1-2047")
     if not (args.latency >= 0 and math.isfinite(args.latency)):
         raise UsageError("--latency must be 0 or more seconds")
+    if args.models and len(args.models) > 1:
+        raise UsageError("sim takes one --models folder (its libyang context is one folder)")
     fleet = SimFleet(
         args.devices or args.device or _build_devices(args.devices_from),
-        models=args.models,
+        models=args.models[0] if args.models else None,
         startup=args.startup_dir,
         host=args.host,
         base_port=args.base_port,

@@ -30,8 +30,8 @@ from netdata.schema._coverage import coverage_report
 from netdata.schema._emit_cue import emit_cue, emit_defaults
 from netdata.schema._emit_jsonschema import emit_jsonschema
 from netdata.schema._ir import Schema, schema_from_json, schema_to_json
-from netdata.schema._manifest import cache_root, find_models, load_manifest
-from netdata.schema._yang import load_modules, module_dirs
+from netdata.schema._manifest import ModelsArg, cache_root, find_models, load_manifest
+from netdata.schema._yang import folder_modules, load_modules, module_dirs
 
 COMPILER_VERSION = "1"
 _PACKAGE = __name__.rpartition(".")[0]
@@ -70,6 +70,11 @@ class SchemaBuild:
     def cue_source(self) -> str:
         return self.cue_file.read_text(encoding="utf-8")
 
+    @property
+    def defects(self) -> list[str]:
+        """pyang errors gone past compiling a whole folder (``file:line: message``)."""
+        return self.schema.defects
+
     @cached_property
     def schema(self) -> Schema:
         """The schema IR (``meta.json``), loaded once."""
@@ -100,13 +105,14 @@ def compiler_files() -> tuple[Path, ...]:
     return tuple(sorted(found))
 
 
-def models_checksum(models: Path, modules: Sequence[str]) -> str:
+def models_checksum(models: Sequence[Path], modules: Sequence[str]) -> str:
     """sha256 over every .yang file, the module list and the compiler's own source."""
     digest = hashlib.sha256(f"netdata-schema {COMPILER_VERSION}\n".encode())
     for source in compiler_files():
         digest.update(hashlib.sha256(source.read_bytes()).digest())
     digest.update(("\n".join(modules) + "\n").encode())
     for folder in module_dirs(models):
+        digest.update(str(folder).encode() + b"\0")
         for path in sorted(folder.glob("*.yang")):
             digest.update(path.name.encode() + b"\0")
             digest.update(hashlib.sha256(path.read_bytes()).digest())
@@ -114,7 +120,7 @@ def models_checksum(models: Path, modules: Sequence[str]) -> str:
 
 
 def build_schema(
-    models: str | Path | None = None,
+    models: ModelsArg = None,
     modules: Sequence[str] | None = None,
     *,
     cache_dir: str | Path | None = None,
@@ -122,20 +128,28 @@ def build_schema(
 ) -> SchemaBuild:
     """Compile YANG modules to CUE + metadata + JSON Schema, or reuse the cached build.
 
-    ``models`` defaults to ``$NETDATA_YANG_PATH``; ``modules`` to the manifest's
-    list; ``cache_dir`` to ``${XDG_CACHE_HOME:-~/.cache}/netdata/schema``.
-    Raises :class:`SchemaError` when the modules do not compile.
+    ``models`` (one folder or several) defaults to ``$NETDATA_YANG_PATH``;
+    ``modules`` to the manifest's list, and when that is empty to every module
+    of the folders (their deviations and augments applied), in which case
+    what is well-formed is applied and each pyang error is listed in
+    ``coverage.json``'s ``defects`` (and :attr:`SchemaBuild.defects`); ``cache_dir`` to
+    ``${XDG_CACHE_HOME:-~/.cache}/netdata/schema``. Raises
+    :class:`SchemaError` when the modules do not compile.
     """
+    roots = find_models(models)
     names = tuple(modules) if modules else load_manifest().modules
-    root = find_models(models)
-    checksum = models_checksum(root, names)
+    whole_folder = not names
+    if whole_folder:
+        names = tuple(folder_modules(roots))
+    checksum = models_checksum(roots, names)
     base = Path(cache_dir) if cache_dir is not None else cache_root() / "schema"
     target = base / checksum
     if not force and all((target / f).is_file() for f in FILES):
         return SchemaBuild(target, checksum, names)
-    ctx, statements = load_modules(root, names)
-    schema = compile_schema(ctx, statements)
+    loaded = load_modules(roots, names, tolerate_defects=whole_folder)
+    schema = compile_schema(loaded.ctx, loaded.modules)
     schema.checksum = checksum
+    schema.defects = loaded.defects
     outputs = {
         "schema.cue": emit_cue(schema),
         "defaults.cue": emit_defaults(schema),

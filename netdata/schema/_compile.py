@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from netdata._exceptions import SchemaError
 from netdata.schema._ir import Node, Pattern, Schema, TypeInfo, When, ancestors
 from netdata.schema._patterns import UntranslatablePattern, check_re2, xsd_to_re2
 
@@ -97,10 +96,7 @@ class _Compiler:
             node = self.node(child, f"{path}/{child.arg}", inherited, choice)
             existing = parent.children.get(node.name)
             if existing is not None and existing.module != node.module:
-                raise SchemaError(
-                    f"{path}/{node.name}: defined by both {existing.module} and {node.module}; "
-                    "the authoring form cannot tell them apart"
-                )
+                node.name = f"{node.module}:{node.name}"  # the first module keeps the plain name
             parent.children[node.name] = node
 
     def whens(self, stmt: Any, on_parent: bool) -> list[When]:
@@ -143,6 +139,9 @@ class _Compiler:
             node.min_elements = int(low.arg) if low is not None else 0
             if high is not None and high.arg != "unbounded":
                 node.max_elements = int(high.arg)
+            if stmt.keyword == "list" and (node.min_elements or node.max_elements is not None):
+                bounds = f"min-elements {node.min_elements}, max-elements {node.max_elements}"
+                self.gap(path, "min/max-elements", f"on a list ({bounds}) is not enforced")
         for must in stmt.search("must"):
             self.gap(path, "must", f"must {must.arg!r} is not enforced")
         return node

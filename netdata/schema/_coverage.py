@@ -89,6 +89,7 @@ def coverage_report(schema: Schema) -> dict[str, Any]:
     return {
         "checksum": schema.checksum,
         "kinds": kinds,
+        "defects": schema.defects,
         "totals": {
             "enforced": sum(k["enforced"] for k in kinds.values()),
             "not_enforced": sum(k["not_enforced"] for k in kinds.values()),

@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable, Iterable
 
 from netdata.schema._identities import identity_labels
-from netdata.schema._ir import INT_BOUNDS, Node, Schema, TypeInfo
+from netdata.schema._ir import INT_BOUNDS, Node, Schema, TypeInfo, integer_key
 
 PACKAGE = "netdata"
 ROOT = "#Root"
@@ -113,10 +113,11 @@ class _Emitter:
         return head + body
 
     def key_value(self, type_: TypeInfo | None, alias: str) -> str:
-        if type_ is not None and type_.base in INT_BOUNDS:
-            self.imports.add("strconv")
-            return f"strconv.Atoi({alias})"
-        return alias
+        kind = integer_key(type_)
+        if kind == "string":
+            return alias
+        self.imports.add("strconv")
+        return f"strconv.Atoi({alias})" if kind == "int" else f"*strconv.Atoi({alias}) | {alias}"
 
     def leaf_list(self, node: Node, expr: str) -> str:
         self.imports.add("list")

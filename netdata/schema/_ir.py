@@ -58,6 +58,26 @@ class TypeInfo:
     bits: list[str] = field(default_factory=list)
 
 
+def integer_key(t: TypeInfo | None) -> str:
+    """How a map label becomes a key leaf's value: "int" (an integer type), "either"
+    (a union with an integer member: an integer when the label is one), or "string"."""
+    if t is None:
+        return "string"
+    if t.base in INT_BOUNDS:
+        return "int"
+    if t.base == "union" and any(integer_key(m) != "string" for m in t.members):
+        return "either"
+    return "string"
+
+
+def typed_key(t: TypeInfo | None, text: str) -> int | str:
+    """A list key's map label as the key leaf's value (see :func:`integer_key`)."""
+    kind = integer_key(t)
+    if kind == "int" or (kind == "either" and text.lstrip("-").isdigit()):
+        return int(text)
+    return text
+
+
 @dataclass
 class When:
     """A ``when`` condition; ``on_parent`` when its context node is the parent."""
@@ -130,6 +150,12 @@ class Node:
             self.memo["key_fill"] = fills
         return fills
 
+    @property
+    def yang_name(self) -> str:
+        """The YANG identifier; ``name`` is the authoring label, ``module:name`` when
+        another module's node already has the plain name at the same level."""
+        return self.name.rpartition(":")[2]
+
 
 @dataclass
 class Schema:
@@ -143,6 +169,8 @@ class Schema:
     checksum: str = ""
     gaps: list[dict[str, str]] = field(default_factory=list)
     """Constraints that are not enforced: {"path", "kind", "detail"}."""
+    defects: list[str] = field(default_factory=list)
+    """pyang errors gone past when compiling a whole folder (``file:line: message``)."""
 
     def derived_from(self, identity: str, base: str, or_self: bool = False) -> bool:
         """Whether ``identity`` derives (transitively) from ``base``."""
@@ -254,6 +282,7 @@ def schema_to_json(s: Schema) -> dict[str, Any]:
         "modules": s.modules,
         "identities": s.identities,
         "gaps": s.gaps,
+        "defects": s.defects,
         "root": node_to_json(s.root),
     }
 
@@ -266,4 +295,5 @@ def schema_from_json(d: dict[str, Any]) -> Schema:
         modules=d["modules"],
         checksum=d.get("checksum", ""),
         gaps=d.get("gaps", []),
+        defects=d.get("defects", []),
     )

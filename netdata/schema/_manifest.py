@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +24,7 @@ class Manifest:
     commit: str
     paths: tuple[str, ...]
     modules: tuple[str, ...]
+    """The modules to compile; empty: every module of the model folders."""
 
 
 def load_manifest(path: Path | None = None) -> Manifest:
@@ -36,7 +38,7 @@ def load_manifest(path: Path | None = None) -> Manifest:
             tag=upstream["tag"],
             commit=upstream["commit"],
             paths=tuple(upstream["paths"]),
-            modules=tuple(compile_["modules"]),
+            modules=tuple(compile_.get("modules", ())),
         )
     except OSError as exc:
         raise SetupError(f"model manifest {path} cannot be read: {exc.strerror or exc}") from None
@@ -55,20 +57,29 @@ def fetched_models_dir(manifest: Manifest) -> Path:
     return cache_root() / "models" / manifest.tag
 
 
-def find_models(explicit: str | Path | None, manifest: Manifest | None = None) -> Path:
-    """The YANG model folder: ``explicit``, else ``$NETDATA_YANG_PATH``, else a fetched copy."""
+ModelsArg = str | Path | Sequence[str | Path] | None
+"""One model folder, several (searched in order), or None for the default."""
+
+
+def find_models(explicit: ModelsArg, manifest: Manifest | None = None) -> tuple[Path, ...]:
+    """The YANG model folders: ``explicit``, else ``$NETDATA_YANG_PATH`` (``:``-separated),
+    else a fetched copy."""
+    if isinstance(explicit, str | Path):
+        explicit = [explicit]
     if explicit:
-        chosen, source = Path(explicit), "--models"
+        chosen, source = [Path(p) for p in explicit], "--models"
     elif os.environ.get(YANG_PATH_ENV):
-        chosen, source = Path(os.environ[YANG_PATH_ENV]), YANG_PATH_ENV
+        parts = os.environ[YANG_PATH_ENV].split(os.pathsep)
+        chosen, source = [Path(p) for p in parts if p], YANG_PATH_ENV
     else:
         fetched = fetched_models_dir(manifest or load_manifest())
         if fetched.is_dir():
-            return fetched
+            return (fetched,)
         raise SetupError(
             "no YANG models: pass --models DIR, set NETDATA_YANG_PATH, "
             "or run `netdata models fetch`"
         )
-    if not chosen.is_dir():
-        raise SetupError(f"YANG model path {str(chosen)!r} (from {source}) is not a directory")
-    return chosen
+    for path in chosen:
+        if not path.is_dir():
+            raise SetupError(f"YANG model path {str(path)!r} (from {source}) is not a directory")
+    return tuple(chosen)

@@ -15,7 +15,7 @@ from typing import Any
 
 from netdata._exceptions import DocumentError, Problem
 from netdata.schema._identities import identity_from_label, identity_labels
-from netdata.schema._ir import INT_BOUNDS, WIDE_NUMBERS, Node, Schema, TypeInfo
+from netdata.schema._ir import INT_BOUNDS, WIDE_NUMBERS, Node, Schema, TypeInfo, typed_key
 from netdata.schema._paths import entry_step
 
 
@@ -134,17 +134,18 @@ class _Decoder:
                     f"top-level member {member!r} must be namespace-qualified (module:name)",
                 )
                 continue
-            child = node.children.get(name)
+            child = node.children.get(member) if module else None
+            child = child or node.children.get(name)
             if child is None or child.module != (module or node.module):
                 self.unknown(node, member, name, module, path)
                 continue
-            child_path = f"{path}/{name}"
-            if name in out:
+            child_path = f"{path}/{child.name}"
+            if child.name in out:
                 self.problem(child_path, f"member {name!r} appears twice")
                 continue
             decoded = self.data(child, item, child_path)
             if decoded is not None:
-                out[name] = decoded
+                out[child.name] = decoded
         return out
 
     def unknown(self, node: Node, member: str, name: str, module: str, path: str) -> None:
@@ -229,7 +230,7 @@ class _Decoder:
         referred = holder.get(target) if isinstance(holder, dict) else None
         if referred is None:
             referred = _default(node.children[container].children.get(target))
-        where = f"{path}/{container}/{target}"
+        where = f"{path}/{key}"  # the key leaf is the leafref (libyang reports it there)
         if referred is None:
             self.problem(
                 where,
@@ -237,11 +238,12 @@ class _Decoder:
                 "(the list key is a leafref to it)",
             )
         elif referred != entry[key]:
-            self.problem(
-                where,
-                f"{container}/{target} {_show(referred)} differs from the list key "
-                f"{key} {_show(entry[key])}",
-            )
+            for at in (where, f"{path}/{container}/{target}"):  # both ends of the leafref
+                self.problem(
+                    at,
+                    f"{container}/{target} {_show(referred)} differs from the list key "
+                    f"{key} {_show(entry[key])}",
+                )
 
 
 def _without_keys(
@@ -276,8 +278,14 @@ def _peek_keys(node: Node, item: Any) -> list[str] | None:
         raw = item.get(key, item.get(f"{module}:{key}"))
         if raw is None or isinstance(raw, dict | list):
             return None
-        values.append(_key_text(raw).rpartition(":")[2] if isinstance(raw, str) else _key_text(raw))
+        text = _key_text(raw)
+        values.append(text.rpartition(":")[2] if _is_identity(node.children[key].type) else text)
     return values
+
+
+def _is_identity(t: TypeInfo | None) -> bool:
+    """Whether values of ``t`` may be identities (written ``module:name`` on the wire)."""
+    return t is not None and (t.base == "identityref" or any(_is_identity(m) for m in t.members))
 
 
 def _default(leaf: Node | None) -> Any:
@@ -353,7 +361,8 @@ class _Encoder:
             child = node.children.get(name)
             if child is None:
                 raise DocumentError(f"{path}/{name}: unknown node (not in the schema)")
-            member = name if child.module == node.module else f"{child.module}:{name}"
+            bare = child.yang_name
+            member = bare if child.module == node.module else f"{child.module}:{bare}"
             out[member] = self.data(child, item, f"{path}/{name}")
         return out
 
@@ -395,7 +404,7 @@ class _Encoder:
         for key, text in zip(node.keys, keys, strict=True):
             leaf = node.children[key]
             assert leaf.type is not None
-            typed: Any = int(text) if leaf.type.base in INT_BOUNDS else text
+            typed = typed_key(leaf.type, text)
             filled.setdefault(key, typed)
             if key in fills:
                 container, target = fills[key]
@@ -419,5 +428,5 @@ def encode_rfc7951(tree: Any, schema: Schema) -> dict[str, Any]:
         child = schema.root.children.get(name)
         if child is None:
             raise DocumentError(f"/{name}: unknown top-level node (not in the schema)")
-        out[f"{child.module}:{name}"] = encoder.data(child, item, f"/{name}")
+        out[f"{child.module}:{child.yang_name}"] = encoder.data(child, item, f"/{name}")
     return out

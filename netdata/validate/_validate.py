@@ -148,14 +148,16 @@ def validate_documents(
     build = build or build_schema()
     schema = build.schema
     docs = [_prepare(name, data, form, schema) for name, data in documents]
-    pending = [i for i, d in enumerate(docs) if d.tree is not None and not d.errors]
+    # A tree with encoding problems is still vetted (the decoder leaves out the
+    # values it rejected): every error is reported, once per node.
+    pending = [i for i, d in enumerate(docs) if d.tree is not None]
     trees = [docs[i].tree or {} for i in pending]
     checks = functools.partial(post_check_all, schema, trees, leafrefs)  # runs while cue works
     vetted, checked = vet_trees(build, trees, cue or Cue(), jobs, checks)
-    for position, problems in vetted.items():
-        docs[pending[position]].errors += problems
-    for position, problems in enumerate(checked):
-        docs[pending[position]].errors += problems
+    for position, problems in [*vetted.items(), *enumerate(checked)]:
+        doc = docs[pending[position]]
+        seen = {e.path for e in doc.errors}
+        doc.errors += [e for e in problems if e.path not in seen]
     return [FileResult(d.name, not d.errors, d.form, tuple(d.errors)) for d in docs]
 
 

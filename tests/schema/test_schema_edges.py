@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from netdata.schema import SchemaBuild
+from netdata.schema import SchemaBuild, encode_rfc7951
 from netdata.validate import validate_documents
 
 PUBLIC = Path(__file__).resolve().parents[3] / "shared" / "conformance" / "public"
@@ -99,3 +99,39 @@ def test_edge_cases_agree_with_libyang(build: SchemaBuild, oracle: Any) -> None:
 @pytest.mark.parametrize("prefix", ["p007", "p003"])
 def test_sources_are_valid(prefix: str, oracle: Any) -> None:
     assert oracle.check_doc(_load(prefix)) == (True, "")
+
+
+def _trunk_port(vlans: list[int]) -> Doc:
+    switched = {"config": {"interface-mode": "TRUNK", "trunk-vlans": vlans}}
+    ethernet = {"switched-vlan": switched}
+    config = {"type": "ethernetCsmacd"}
+    return {"interfaces": {"interface": {"Ethernet1": {"config": config, "ethernet": ethernet}}}}
+
+
+@pytest.mark.parametrize("vlans", [[10, 20], [10, 10]], ids=["distinct", "duplicate"])
+def test_authoring_leaf_list_uniqueness(vlans: list[int], build: SchemaBuild, oracle: Any) -> None:
+    """Authoring form ``trunk-vlans: [10, 10]``: libyang says "Duplicate instance"."""
+    doc = _trunk_port(vlans)
+    verdict, message = oracle.check_doc(encode_rfc7951(doc, build.schema))
+    (result,) = validate_documents([("trunk", doc)], build=build, form="authoring")
+    assert result.valid == verdict, (message, result.errors)
+    if not verdict:
+        assert "Duplicate instance" in message
+        assert [e.path for e in result.errors] == [
+            "/interfaces/interface[name=Ethernet1]/ethernet/switched-vlan/config/trunk-vlans"
+        ], result.errors
+
+
+def test_errors_below_a_broken_key_are_reported(build: SchemaBuild, oracle: Any) -> None:
+    """A list entry whose config/name differs from its key still has its mtu checked."""
+    doc = {
+        "openconfig-interfaces:interfaces": {
+            "interface": [{"name": "Ethernet1", "config": {"name": "Ethernet9", "mtu": 70000}}]
+        }
+    }
+    verdict, _ = oracle.check_doc(doc)
+    assert not verdict
+    (result,) = validate_documents([("broken-key", doc)], build=build)
+    paths = {e.path for e in result.errors}
+    entry = "/interfaces/interface[name=Ethernet1]"
+    assert {f"{entry}/name", f"{entry}/config/mtu"} <= paths, paths
