@@ -63,9 +63,20 @@ def test_doctor_reports_the_cue_binary_and_models(
 ) -> None:
     monkeypatch.setenv("NETDATA_YANG_PATH", str(models))
     assert main(["doctor"]) == 0
-    cue_line, models_line = capsys.readouterr().out.splitlines()
+    cue_line, models_line, sim_line = capsys.readouterr().out.splitlines()
     assert re.fullmatch(r"cue: /\S+/cue \(v0\.(1[7-9]|[2-9]\d)\.\d+\)", cue_line)
     assert models_line == f"models: {models} (pinned: https://github.com/openconfig/public v5.9.0)"
+    assert sim_line.startswith("simulator: libyang, grpcio and cryptography importable")
+
+
+def test_doctor_names_what_is_missing_and_exits_1(tmp_path: Path) -> None:
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path), "NETDATA_YANG_PATH": ""}
+    done = _netdata("doctor", "--json", env=env)
+    assert done.returncode == 1, done.stderr
+    report = json.loads(done.stdout)
+    assert report["ok"] is False
+    [models_check] = [c for c in report["checks"] if c["name"] == "models"]
+    assert models_check["ok"] is False and "netdata models fetch" in models_check["detail"]
 
 
 def test_missing_cue_is_a_setup_error_without_traceback(tmp_path: Path) -> None:

@@ -6,40 +6,69 @@ import argparse
 import json
 from typing import Any
 
-from netdata.cli._common import EXIT_OK, schema_build, schema_options
+from netdata.cli._common import EXIT_OK, add_command, console, schema_build, schema_options
 
 
 def register(subparsers: Any) -> None:
     """Add the ``schema`` command."""
-    schema = subparsers.add_parser("schema", help="compile YANG to CUE and report coverage")
+    schema = add_command(
+        subparsers,
+        "schema",
+        help="compile YANG to CUE and report coverage",
+        examples=["netdata schema build", "netdata schema coverage"],
+        output=False,
+    )
     actions = schema.add_subparsers(dest="schema_command", metavar="ACTION", required=True)
-    build = actions.add_parser("build", help="compile the models (cached); print the folder")
+    build = add_command(
+        actions,
+        "build",
+        help="compile the models (cached); print the folder",
+        examples=["netdata schema build", "netdata schema build --force --json"],
+    )
     schema_options(build)
     build.add_argument("--force", action="store_true", help="rebuild even if cached")
     build.set_defaults(func=_build)
-    coverage = actions.add_parser("coverage", help="what each YANG statement kind maps to")
+    coverage = add_command(
+        actions,
+        "coverage",
+        help="what each YANG statement kind maps to",
+        examples=["netdata schema coverage", "netdata schema coverage --json | jq .totals"],
+    )
     schema_options(coverage)
-    coverage.add_argument("--json", action="store_true", help="print the JSON report")
     coverage.set_defaults(func=_coverage)
 
 
 def _build(args: argparse.Namespace) -> int:
-    print(schema_build(args).directory)
+    out = console(args)
+    with out.progress("compiling the YANG models"):
+        build = schema_build(args)
+    if args.json:
+        out.json(
+            {
+                "directory": str(build.directory),
+                "checksum": build.checksum,
+                "modules": list(build.modules),
+            }
+        )
+    else:
+        out.out(str(build.directory))
     return EXIT_OK
 
 
 def _coverage(args: argparse.Namespace) -> int:
+    out = console(args)
     report = json.loads(schema_build(args).coverage_file.read_text(encoding="utf-8"))
     if args.json:
-        print(json.dumps(report, indent=1))
+        out.json(report)
         return EXIT_OK
-    print(f"{'statement':<14} {'enforced':>9} {'not':>6}  how")
+    out.out(f"{'statement':<14} {'enforced':>9} {'not':>6}  how")
     for kind, entry in sorted(report["kinds"].items()):
-        print(f"{kind:<14} {entry['enforced']:>9} {entry['not_enforced']:>6}  {entry['by']}")
-    print(f"{'total':<14} {report['totals']['enforced']:>9} {report['totals']['not_enforced']:>6}")
+        out.out(f"{kind:<14} {entry['enforced']:>9} {entry['not_enforced']:>6}  {entry['by']}")
+    totals = report["totals"]
+    out.out(f"{'total':<14} {totals['enforced']:>9} {totals['not_enforced']:>6}")
     gaps = [(k, g) for k, e in sorted(report["kinds"].items()) for g in e["gaps"]]
     if gaps:
-        print("\nnot enforced:")
+        out.out("\nnot enforced:")
         for kind, gap in gaps:
-            print(f"  {kind:<12} {gap['path']}: {gap['detail']}")
+            out.out(f"  {kind:<12} {gap['path']}: {gap['detail']}")
     return EXIT_OK

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from netdata._exceptions import DocumentError, UsageError
-from netdata.cli._common import EXIT_OK, models_option
+from netdata.cli._common import EXIT_OK, add_command, console, models_option
 
 PASSWORD_ENV = "NETDATA_SIM_PASSWORD"
 USERNAME_ENV = "NETDATA_SIM_USERNAME"
@@ -19,13 +19,19 @@ USERNAME_ENV = "NETDATA_SIM_USERNAME"
 
 def register(subparsers: Any) -> None:
     """Add the ``sim`` command."""
-    parser: argparse.ArgumentParser = subparsers.add_parser(
+    parser = add_command(
+        subparsers,
         "sim",
         help="serve simulated OpenConfig devices over gNMI",
+        examples=[
+            "netdata sim --devices 4 --base-port 50051",
+            "netdata sim --startup-dir build --json",
+        ],
         description=(
             "Serve simulated OpenConfig devices over gNMI until interrupted. Each device "
             "listens on its own port; --gateway-port also serves all of them on one port, "
-            "selected by the gNMI prefix target. Prints one line per device: name host:port."
+            "selected by the gNMI prefix target. Prints one line per device: name host:port, "
+            "then 'ready' (with --json: one JSON line when ready)."
         ),
     )
     names = parser.add_mutually_exclusive_group()
@@ -88,19 +94,38 @@ def _run(args: argparse.Namespace) -> int:
         tls=args.tls_dir is not None,
         tls_dir=args.tls_dir,
     )
+    out = console(args)
     with fleet:
         for device in fleet:
             device.set_latency(args.latency)
-            print(f"{device.name} {device.host}:{device.port}")
-        if fleet.gateway_address is not None:
-            host, port = fleet.gateway_address
-            print(f"gateway {host}:{port}")
-        if fleet.tls_files is not None:
-            print(f"tls-cert {fleet.tls_files.cert}")
+        gateway = fleet.gateway_address
+        tls_cert = str(fleet.tls_files.cert) if fleet.tls_files is not None else None
         if args.write_targets:
             _write_targets(Path(args.write_targets), fleet, args.username)
-            print(f"targets {args.write_targets}")
-        print("ready", flush=True)
+        if args.json:
+            devices = [{"name": d.name, "host": d.host, "port": d.port} for d in fleet]
+            out.stdout.write(
+                json.dumps(
+                    {
+                        "devices": devices,
+                        "gateway": {"host": gateway[0], "port": gateway[1]} if gateway else None,
+                        "tls_cert": tls_cert,
+                        "targets": args.write_targets,
+                    }
+                )
+                + "\n"
+            )
+            out.stdout.flush()
+        else:
+            for device in fleet:
+                out.out(f"{device.name} {device.host}:{device.port}")
+            if gateway is not None:
+                out.out(f"gateway {gateway[0]}:{gateway[1]}")
+            if tls_cert is not None:
+                out.out(f"tls-cert {tls_cert}")
+            if args.write_targets:
+                out.out(f"targets {args.write_targets}")
+            out.out("ready")
         threading.Event().wait()  # until KeyboardInterrupt
     return EXIT_OK
 

@@ -95,7 +95,7 @@ def test_invalid_startup_file_is_reported_without_traceback(tmp_path: Path) -> N
         env={**os.environ, MODELS_ENV: str(MODELS)},
         timeout=60,
     )
-    assert proc.returncode == 3
+    assert proc.returncode == 2
     assert "bad.json" in proc.stderr and "bogus" in proc.stderr
     assert "Traceback" not in proc.stderr
 
