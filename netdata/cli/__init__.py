@@ -13,11 +13,14 @@ stdout always gets one JSON document.
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 from collections.abc import Sequence
 
 from netdata._exceptions import NetdataError, SetupError, UsageError
 from netdata.cli import build, demo, diff, doctor, inventory, models, push, schema, sim, validate
 from netdata.cli._common import (
+    EXIT_BROKEN_PIPE,
     EXIT_FOUND_PROBLEMS,
     EXIT_INTERRUPTED,
     EXIT_OK,
@@ -27,7 +30,14 @@ from netdata.cli._common import (
 )
 from netdata.cli._console import Console
 
-__all__ = ["EXIT_FOUND_PROBLEMS", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE", "main"]
+__all__ = [
+    "EXIT_BROKEN_PIPE",
+    "EXIT_FOUND_PROBLEMS",
+    "EXIT_INTERRUPTED",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "main",
+]
 
 COMMANDS = (doctor, demo, sim, inventory, schema, validate, build, diff, push, models)
 
@@ -72,4 +82,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         out.error("netdata: interrupted")
         return EXIT_INTERRUPTED
+    except BrokenPipeError:  # `netdata ... | head`: the reader has gone; say nothing more
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     return status

@@ -8,6 +8,7 @@ Exit status (the only place it is declared; ``netdata.cli`` re-exports it):
     2   usage or setup error: bad arguments, a missing tool, file or model
         folder, an unreachable server, any other error that stopped the command
     130 interrupted (Ctrl-C)
+    141 the reader of stdout went away (``netdata ... | head``)
 
 Every command is made with :func:`add_command`, which gives it ``--help``
 with examples, ``--json`` (one JSON document on stdout, its shape documented
@@ -27,7 +28,7 @@ from netdata.schema import SchemaBuild, build_schema
 from netdata.validate import FileResult
 
 EXIT_OK, EXIT_FOUND_PROBLEMS, EXIT_USAGE = 0, 1, 2
-EXIT_INTERRUPTED = 130
+EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 130, 141
 
 
 class HelpFormatter(argparse.HelpFormatter):

@@ -20,20 +20,10 @@ from typing import Any
 import pytest
 
 from netdata.cli import build_parser, main
-from netdata.schema import build_schema
 
 REPO = Path(__file__).resolve().parents[2]
 LAB = REPO / "inventory" / "lab.yaml"
 ANSI = "\x1b["
-
-
-@pytest.fixture(scope="session")
-def cli_env(models: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    """An environment whose schema cache already holds the pinned build."""
-    cache = tmp_path_factory.mktemp("xdg")
-    build_schema(models, cache_dir=cache / "netdata" / "schema")
-    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
-    return {**env, "XDG_CACHE_HOME": str(cache), "NETDATA_YANG_PATH": str(models)}
 
 
 @pytest.fixture(scope="session")
