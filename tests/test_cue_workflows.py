@@ -52,14 +52,21 @@ def test_validate_workflow_fails_on_an_invalid_document(
     assert "exit status 1" in invalid.stderr
 
 
-def test_inventory_workflow_writes_host_variables(tmp_path: Path) -> None:
+def test_fetch_workflow_writes_host_variables_and_prints_the_count(tmp_path: Path) -> None:
     done = _cue_cmd(
         "-t",
         f"file={REPO / 'inventory' / 'lab.yaml'}",
         "-t",
         f"out={tmp_path / 'hosts'}",
-        "inventory",
+        "fetch",
     )
     assert done.returncode == 0, done.stderr
     assert sorted(p.name for p in (tmp_path / "hosts").iterdir()) == ["leaf1.yaml", "spine1.yaml"]
-    assert f"host variables written to {tmp_path / 'hosts'}/" in done.stdout
+    assert done.stdout == f"fetched 2 devices into {tmp_path / 'hosts'}/\n"
+
+
+def test_a_failing_step_prints_netdata_s_error_and_fails(tmp_path: Path) -> None:
+    done = _cue_cmd("-t", f"file={tmp_path / 'none.yaml'}", "-t", f"out={tmp_path}", "fetch")
+    assert done.returncode != 0
+    assert done.stdout == f"netdata: {tmp_path / 'none.yaml'}: No such file or directory\n"
+    assert 'command ["false"] failed' in done.stderr
