@@ -25,6 +25,7 @@ from typing import Any, TextIO
 
 from netdata.cli._console import Console
 from netdata.schema import SchemaBuild, build_schema
+from netdata.settings import Settings, load_settings
 from netdata.validate import FileResult
 
 EXIT_OK, EXIT_FOUND_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -101,6 +102,13 @@ def console(args: argparse.Namespace) -> Console:
     if isinstance(made, Console):
         return made
     return Console(quiet=getattr(args, "quiet", False), verbose=getattr(args, "verbose", 0))
+
+
+def repository(args: argparse.Namespace) -> Settings:
+    """The settings of the network repository at ``--repo`` (default: the current folder):
+    ``NETDATA_*`` environment variables over ``netdata.yaml`` / ``[tool.netdata]``; each
+    command then lets its flags win (``Settings.replace``)."""
+    return load_settings(getattr(args, "repo", None))
 
 
 def models_option(parser: argparse.ArgumentParser) -> None:

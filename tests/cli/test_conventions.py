@@ -104,11 +104,14 @@ COMMANDS = sorted(
 
 def test_every_command_is_listed() -> None:
     assert [" ".join(c) for c in COMMANDS] == [
+        "build",
         "demo",
+        "diff",
         "doctor",
         "inventory default-query",
         "inventory fetch",
         "models fetch",
+        "push",
         "schema build",
         "schema coverage",
         "sim",
@@ -180,6 +183,10 @@ def _cases(documents: dict[str, Path], tmp: Path, models: Path) -> list[tuple[li
             2,
             ["error"],
         ),
+        # build, diff and push on a real repository and devices: tests/cli/test_demo.py
+        (["build", "--repo", str(tmp)], 2, ["error"]),
+        (["diff", "--build-dir", str(tmp / "nowhere")], 2, ["error"]),
+        (["push", "--build-dir", str(tmp / "nowhere")], 2, ["error"]),
     ]
 
 
