@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything netdata needs into ./.venv (created if missing).
 #
-#   bash scripts/setup.sh          the package and the pinned `cue`
+#   bash scripts/setup.sh          the package with its simulator (for `netdata demo`:
+#                                  the sim extra and libyang2-dev) and the pinned `cue`
 #   bash scripts/setup.sh --test   also the test extras (pytest, the libyang oracle,
 #                                  mypy, ruff), gnmi_cli and the Debian packages the tests use
 #
@@ -14,7 +15,8 @@ set -euo pipefail
 
 CUE_VERSION=v0.17.1
 GNMI_CLI_VERSION=v0.14.1
-TEST_DEBIAN_PACKAGES=(libyang2-dev postgresql redis-server gcc)
+DEBIAN_PACKAGES=(libyang2-dev gcc)                # the sim extra's libyang binding
+TEST_DEBIAN_PACKAGES=(postgresql redis-server)     # the Nautobot fixture
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 venv="$repo/.venv"
 with_tests=false
@@ -88,9 +90,10 @@ install_models() {
   fi
 }
 
+install_debian_packages "${DEBIAN_PACKAGES[@]}"
 if $with_tests; then install_debian_packages "${TEST_DEBIAN_PACKAGES[@]}"; fi
 [ -x "$venv/bin/python" ] || { say "creating $venv"; python3 -m venv "$venv"; }
-extras=""
+extras="[sim]"
 $with_tests && extras="[test]"
 say "installing netdata-pipeline$extras into $venv"
 "$venv/bin/python" -m pip install -q --upgrade pip

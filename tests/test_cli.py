@@ -8,7 +8,6 @@ import re
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -23,31 +22,6 @@ def _netdata(*args: str, env: dict[str, str] | None = None) -> subprocess.Comple
         env=env,
         check=False,
     )
-
-
-def test_demo_builds_validates_and_encodes_the_embedded_fleet(
-    capsys: pytest.CaptureFixture[str],
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    models: Path,
-    oracle: Any,
-) -> None:
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    assert main(["demo", "--models", str(models)]) == 0
-    captured = capsys.readouterr()
-    assert captured.err.splitlines() == ["leaf1: valid", "spine1: valid"]
-    devices = json.loads(captured.out)
-    assert sorted(devices) == ["leaf1", "spine1"]
-    spine_ports = devices["spine1"]["openconfig-interfaces:interfaces"]["interface"]
-    assert spine_ports[0]["config"] == {
-        "name": "Ethernet1",
-        "type": "iana-if-type:ethernetCsmacd",
-        "enabled": True,
-        "mtu": 9216,
-        "description": "to leaf1",
-    }
-    for name, config in devices.items():
-        assert oracle.check_doc(config) == (True, ""), name
 
 
 def test_demo_without_models_is_a_setup_error(tmp_path: Path) -> None:

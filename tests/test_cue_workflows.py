@@ -27,10 +27,10 @@ def _cue_cmd(*args: str, env: dict[str, str] | None = None) -> subprocess.Comple
     )
 
 
-def test_demo_workflow_prints_the_demo_fleet(tmp_path: Path, models: Path) -> None:
+def test_demo_workflow_runs_the_demo(tmp_path: Path, models: Path) -> None:
     done = _cue_cmd("demo", env={"NETDATA_YANG_PATH": str(models), "XDG_CACHE_HOME": str(tmp_path)})
     assert done.returncode == 0, done.stderr
-    assert sorted(json.loads(done.stdout)) == ["leaf1", "spine1"]
+    assert done.stdout.splitlines()[-1].startswith("demo ok in ")
 
 
 def test_validate_workflow_fails_on_an_invalid_document(

@@ -62,7 +62,7 @@ def _simulator(args: argparse.Namespace) -> str:
 _CHECKS: tuple[tuple[str, Callable[[argparse.Namespace], str], bool], ...] = (
     ("cue", _cue, True),
     ("models", _models, True),
-    ("simulator", _simulator, False),
+    ("simulator", _simulator, True),
 )
 
 

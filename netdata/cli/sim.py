@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import tempfile
 import threading
 from pathlib import Path
 from typing import Any
@@ -101,7 +100,9 @@ def _run(args: argparse.Namespace) -> int:
         gateway = fleet.gateway_address
         tls_cert = str(fleet.tls_files.cert) if fleet.tls_files is not None else None
         if args.write_targets:
-            _write_targets(Path(args.write_targets), fleet, args.username)
+            fleet.write_targets(
+                args.write_targets, (USERNAME_ENV, PASSWORD_ENV) if args.username else None
+            )
         if args.json:
             devices = [{"name": d.name, "host": d.host, "port": d.port} for d in fleet]
             out.stdout.write(
@@ -142,25 +143,3 @@ def _build_devices(build_dir: str | None) -> list[str] | None:
     if not isinstance(devices, dict) or not devices:
         raise DocumentError(f"{index}: no devices")
     return sorted(devices)
-
-
-def _write_targets(path: Path, fleet: Any, username: str | None) -> None:
-    """The targets file push reads: every device's address and port, TLS trust, credentials
-    by environment variable (never the values), commit-confirmed on."""
-    defaults: dict[str, Any] = {"commit_confirmed": True}
-    if fleet.tls_files is None:
-        defaults["plaintext"] = True
-    else:
-        defaults["ca"] = str(fleet.tls_files.cert.resolve())
-    if username:
-        defaults.update(username_env=USERNAME_ENV, password_env=PASSWORD_ENV)
-    document = {
-        "defaults": defaults,
-        "devices": {d.name: {"address": d.host, "port": d.port} for d in fleet},
-    }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        json.dump(document, out, indent=2, sort_keys=True)
-        out.write("\n")
-    os.replace(tmp, path)

@@ -24,6 +24,9 @@ from netdata.cli import build_parser, main
 REPO = Path(__file__).resolve().parents[2]
 LAB = REPO / "inventory" / "lab.yaml"
 ANSI = "\x1b["
+DEMO_KEYS = sorted(
+    ("ok", "workdir", "devices", "build", "diff", "push", "push_again", "commits", "seconds")
+)
 
 
 @pytest.fixture(scope="session")
@@ -165,7 +168,7 @@ def _cases(documents: dict[str, Path], tmp: Path, models: Path) -> list[tuple[li
     verdict = ["errors", "file", "form", "valid"]
     return [
         (["doctor"], 0, ["checks", "ok"]),
-        (["demo"], 0, ["devices", "valid"]),
+        (["demo"], 0, DEMO_KEYS),
         (["inventory", "default-query"], 0, ["query"]),
         (["inventory", "fetch", "--source", "file", "--file", str(LAB)], 0, ["files", "hosts"]),
         (
