@@ -18,7 +18,19 @@ import sys
 from collections.abc import Sequence
 
 from netdata._exceptions import NetdataError, SetupError, UsageError
-from netdata.cli import build, demo, diff, doctor, inventory, models, push, schema, sim, validate
+from netdata.cli import (
+    build,
+    demo,
+    diff,
+    doctor,
+    init,
+    inventory,
+    models,
+    push,
+    schema,
+    sim,
+    validate,
+)
 from netdata.cli._common import (
     EXIT_BROKEN_PIPE,
     EXIT_FOUND_PROBLEMS,
@@ -39,7 +51,7 @@ __all__ = [
     "main",
 ]
 
-COMMANDS = (doctor, demo, sim, inventory, schema, validate, build, diff, push, models)
+COMMANDS = (doctor, demo, init, sim, inventory, schema, validate, build, diff, push, models)
 
 
 def build_parser() -> argparse.ArgumentParser:

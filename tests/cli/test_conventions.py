@@ -111,6 +111,7 @@ def test_every_command_is_listed() -> None:
         "demo",
         "diff",
         "doctor",
+        "init",
         "inventory default-query",
         "inventory fetch",
         "models fetch",
@@ -170,6 +171,8 @@ def _cases(documents: dict[str, Path], tmp: Path, models: Path) -> list[tuple[li
         (["doctor"], 0, ["checks", "ok"]),
         (["demo"], 0, DEMO_KEYS),
         (["inventory", "default-query"], 0, ["query"]),
+        (["init", str(tmp / "lab")], 0, ["directory", "files"]),
+        (["init", str(tmp / "lab")], 2, ["error"]),  # not empty any more
         (["inventory", "fetch", "--source", "file", "--file", str(LAB)], 0, ["files", "hosts"]),
         (
             ["models", "fetch", "--from", str(models), "--dest", str(tmp / "m")],
