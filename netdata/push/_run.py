@@ -65,6 +65,17 @@ class Report:
         """No device failed, was rolled back or left out by a stop."""
         return self.stopped is None and not (self.counts[FAILED] or self.counts[ROLLED_BACK])
 
+    def raise_for_status(self) -> Report:
+        """Raise :class:`PushError` naming every failed or rolled-back device (and why the
+        run stopped); returns self when the run is :attr:`ok`."""
+        if self.ok:
+            return self
+        bad = [r for r in self.results if r.status in (FAILED, ROLLED_BACK)]
+        lines = [f"{r.device} {r.status}: {r.message}".rstrip(": ") for r in bad]
+        if self.stopped:
+            lines.append(f"run {self.stopped}")
+        raise PushError("push failed:\n  " + "\n  ".join(lines))
+
     def to_json(self) -> dict[str, Any]:
         return {
             "journal": str(self.journal) if self.journal else None,
