@@ -233,7 +233,7 @@ def test_sim_json_is_one_line_when_ready(cli_env: dict[str, str]) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=30)
-    assert _shape(ready) == ["devices", "gateway", "tls_cert"]
+    assert _shape(ready) == ["devices", "gateway", "targets", "tls_cert"]
     assert len(ready["devices"]) == 2
     assert {d["host"] for d in ready["devices"]} == {"127.0.0.1"}
     assert all(isinstance(d["port"], int) and d["port"] > 0 for d in ready["devices"])
