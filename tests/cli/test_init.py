@@ -4,17 +4,16 @@ from the shell and through the `cue cmd` workflows (the real cue, the real CLI).
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from netdata.cli import main
 
-REPO = Path(__file__).resolve().parents[2]
 NETDATA = Path(sys.executable).parent / "netdata"
 FABRIC = ["leaf1", "leaf2", "leaf3", "leaf4", "spine1", "spine2"]
 
@@ -22,18 +21,6 @@ FABRIC = ["leaf1", "leaf2", "leaf3", "leaf4", "spine1", "spine2"]
 def netdata(*args: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [str(NETDATA), *args], capture_output=True, text=True, cwd=cwd, env=env, timeout=300
-    )
-
-
-def cue_cmd(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    cue = shutil.which("cue") or str(Path(sys.executable).parent / "cue")
-    return subprocess.run(
-        [cue, "cmd", "-t", f"netdata={NETDATA}", *args],
-        cwd=REPO / "cue",
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
     )
 
 
@@ -100,7 +87,7 @@ def test_init_writes_a_repository_that_builds_diffs_and_pushes(
 
 
 def test_cue_cmd_workflows_build_diff_and_push_the_repository(
-    lab: Path, cli_env: dict[str, str]
+    lab: Path, cli_env: dict[str, str], cue_cmd: Any
 ) -> None:
     built = cue_cmd("-t", f"repo={lab}", "build", env=cli_env)
     assert built.returncode == 0, built.stderr
@@ -118,7 +105,9 @@ def test_cue_cmd_workflows_build_diff_and_push_the_repository(
     assert again.stdout == "unchanged: 6\n"
 
 
-def test_a_failed_device_fails_the_build_workflow(tmp_path: Path, cli_env: dict[str, str]) -> None:
+def test_a_failed_device_fails_the_build_workflow(
+    tmp_path: Path, cli_env: dict[str, str], cue_cmd: Any
+) -> None:
     root = tmp_path / "lab"
     assert main(["init", "-q", str(root)]) == 0
     group = root / "groups" / "all.yaml"
