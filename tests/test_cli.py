@@ -53,8 +53,9 @@ def test_doctor_names_what_is_missing_and_exits_1(tmp_path: Path) -> None:
     assert models_check["ok"] is False and "netdata models fetch" in models_check["detail"]
 
 
-def test_missing_cue_is_a_setup_error_without_traceback(tmp_path: Path) -> None:
+def test_missing_cue_is_a_setup_error_without_traceback(tmp_path: Path, models: Path) -> None:
     env = {"PATH": str(tmp_path), "HOME": str(tmp_path), "NETDATA_CUE": str(tmp_path / "cue")}
+    env["NETDATA_YANG_PATH"] = str(models)  # the models are there: cue is what is missing
     done = _netdata("demo", env=env)
     assert done.returncode == 2
     assert "netdata: setup error:" in done.stderr
