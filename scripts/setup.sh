@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything netdata needs into ./.venv (created if missing).
 #
-#   bash scripts/setup.sh          the package and the pinned `cue`
+#   bash scripts/setup.sh          the package with its simulator (for `netdata demo`:
+#                                  the sim extra and libyang2-dev) and the pinned `cue`
 #   bash scripts/setup.sh --test   also the test extras (pytest, the libyang oracle,
 #                                  mypy, ruff), gnmi_cli, the Debian packages the tests use and
 #                                  NetBox for the inventory tests (see install_netbox)
@@ -15,7 +16,8 @@ set -euo pipefail
 
 CUE_VERSION=v0.17.1
 GNMI_CLI_VERSION=v0.14.1
-TEST_DEBIAN_PACKAGES=(libyang2-dev postgresql redis-server gcc libpq-dev)
+DEBIAN_PACKAGES=(libyang2-dev gcc)                           # the sim extra's libyang binding
+TEST_DEBIAN_PACKAGES=(postgresql redis-server libpq-dev)     # the Nautobot and NetBox fixtures
 NETBOX_VERSION=4.6.8
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 venv="$repo/.venv"
@@ -128,9 +130,10 @@ install_netbox() {
   echo "$NETBOX_VERSION" > "$dir/.netdata-installed"
 }
 
+install_debian_packages "${DEBIAN_PACKAGES[@]}"
 if $with_tests; then install_debian_packages "${TEST_DEBIAN_PACKAGES[@]}"; install_netbox; fi
 [ -x "$venv/bin/python" ] || { say "creating $venv"; python3 -m venv "$venv"; }
-extras=""
+extras="[sim]"
 $with_tests && extras="[test]"
 say "installing netdata-pipeline$extras into $venv"
 "$venv/bin/python" -m pip install -q --upgrade pip

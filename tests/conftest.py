@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -53,3 +56,27 @@ def interfaces_document() -> Callable[[int], dict[str, Any]]:
         }
 
     return document
+
+
+CueCmd = Callable[..., "subprocess.CompletedProcess[str]"]
+
+
+@pytest.fixture
+def cue_cmd() -> CueCmd:
+    """Runs ``cue cmd ARGS`` in cue/ with the real cue and this venv's netdata; ``env`` is
+    laid over the current environment."""
+
+    def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+        cue = shutil.which("cue") or str(Path(sys.executable).parent / "cue")
+        netdata = Path(sys.executable).parent / "netdata"
+        return subprocess.run(
+            [cue, "cmd", "-t", f"netdata={netdata}", *args],
+            cwd=REPO / "cue",
+            capture_output=True,
+            text=True,
+            env={**os.environ, **(env or {})},
+            timeout=300,
+            check=False,
+        )
+
+    return run

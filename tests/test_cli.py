@@ -8,7 +8,6 @@ import re
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -25,31 +24,6 @@ def _netdata(*args: str, env: dict[str, str] | None = None) -> subprocess.Comple
     )
 
 
-def test_demo_builds_validates_and_encodes_the_embedded_fleet(
-    capsys: pytest.CaptureFixture[str],
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    models: Path,
-    oracle: Any,
-) -> None:
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    assert main(["demo", "--models", str(models)]) == 0
-    captured = capsys.readouterr()
-    assert captured.err.splitlines() == ["leaf1: valid", "spine1: valid"]
-    devices = json.loads(captured.out)
-    assert sorted(devices) == ["leaf1", "spine1"]
-    spine_ports = devices["spine1"]["openconfig-interfaces:interfaces"]["interface"]
-    assert spine_ports[0]["config"] == {
-        "name": "Ethernet1",
-        "type": "iana-if-type:ethernetCsmacd",
-        "enabled": True,
-        "mtu": 9216,
-        "description": "to leaf1",
-    }
-    for name, config in devices.items():
-        assert oracle.check_doc(config) == (True, ""), name
-
-
 def test_demo_without_models_is_a_setup_error(tmp_path: Path) -> None:
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path), "NETDATA_YANG_PATH": ""}
     done = _netdata("demo", env=env)
@@ -63,13 +37,25 @@ def test_doctor_reports_the_cue_binary_and_models(
 ) -> None:
     monkeypatch.setenv("NETDATA_YANG_PATH", str(models))
     assert main(["doctor"]) == 0
-    cue_line, models_line = capsys.readouterr().out.splitlines()
+    cue_line, models_line, sim_line = capsys.readouterr().out.splitlines()
     assert re.fullmatch(r"cue: /\S+/cue \(v0\.(1[7-9]|[2-9]\d)\.\d+\)", cue_line)
     assert models_line == f"models: {models} (pinned: https://github.com/openconfig/public v5.9.0)"
+    assert sim_line.startswith("simulator: libyang, grpcio and cryptography importable")
 
 
-def test_missing_cue_is_a_setup_error_without_traceback(tmp_path: Path) -> None:
+def test_doctor_names_what_is_missing_and_exits_1(tmp_path: Path) -> None:
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path), "NETDATA_YANG_PATH": ""}
+    done = _netdata("doctor", "--json", env=env)
+    assert done.returncode == 1, done.stderr
+    report = json.loads(done.stdout)
+    assert report["ok"] is False
+    [models_check] = [c for c in report["checks"] if c["name"] == "models"]
+    assert models_check["ok"] is False and "netdata models fetch" in models_check["detail"]
+
+
+def test_missing_cue_is_a_setup_error_without_traceback(tmp_path: Path, models: Path) -> None:
     env = {"PATH": str(tmp_path), "HOME": str(tmp_path), "NETDATA_CUE": str(tmp_path / "cue")}
+    env["NETDATA_YANG_PATH"] = str(models)  # the models are there: cue is what is missing
     done = _netdata("demo", env=env)
     assert done.returncode == 2
     assert "netdata: setup error:" in done.stderr

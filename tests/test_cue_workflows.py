@@ -3,48 +3,31 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
-NETDATA = Path(sys.executable).parent / "netdata"
 
 
-def _cue_cmd(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    cue = shutil.which("cue") or str(Path(sys.executable).parent / "cue")
-    return subprocess.run(
-        [cue, "cmd", "-t", f"netdata={NETDATA}", *args],
-        cwd=REPO / "cue",
-        capture_output=True,
-        text=True,
-        env={**os.environ, **(env or {})},
-        check=False,
-    )
-
-
-def test_demo_workflow_prints_the_demo_fleet(tmp_path: Path, models: Path) -> None:
-    done = _cue_cmd("demo", env={"NETDATA_YANG_PATH": str(models), "XDG_CACHE_HOME": str(tmp_path)})
+def test_demo_workflow_runs_the_demo(tmp_path: Path, models: Path, cue_cmd: Any) -> None:
+    done = cue_cmd("demo", env={"NETDATA_YANG_PATH": str(models), "XDG_CACHE_HOME": str(tmp_path)})
     assert done.returncode == 0, done.stderr
-    assert sorted(json.loads(done.stdout)) == ["leaf1", "spine1"]
+    assert done.stdout.splitlines()[-1].startswith("demo ok in ")
 
 
 def test_validate_workflow_fails_on_an_invalid_document(
-    tmp_path: Path, models: Path, interfaces_document: Callable[[int], dict[str, Any]]
+    tmp_path: Path, models: Path, interfaces_document: Callable[[int], dict[str, Any]], cue_cmd: Any
 ) -> None:
     (tmp_path / "good.json").write_text(json.dumps(interfaces_document(9000)))
     (tmp_path / "bad.json").write_text(json.dumps(interfaces_document(70000)))
     env = {"NETDATA_YANG_PATH": str(models), "XDG_CACHE_HOME": str(tmp_path / "cache")}
 
-    valid = _cue_cmd("-t", f"files={tmp_path / 'good.json'}", "validate", env=env)
+    valid = cue_cmd("-t", f"files={tmp_path / 'good.json'}", "validate", env=env)
     assert valid.returncode == 0, valid.stderr
     assert f"{tmp_path / 'good.json'}: valid" in valid.stdout
 
-    invalid = _cue_cmd(
+    invalid = cue_cmd(
         "-t", f"files={tmp_path / 'good.json'},{tmp_path / 'bad.json'}", "validate", env=env
     )
     assert invalid.returncode != 0
@@ -52,14 +35,23 @@ def test_validate_workflow_fails_on_an_invalid_document(
     assert "exit status 1" in invalid.stderr
 
 
-def test_inventory_workflow_writes_host_variables(tmp_path: Path) -> None:
-    done = _cue_cmd(
+def test_fetch_workflow_writes_host_variables_and_prints_the_count(
+    tmp_path: Path, cue_cmd: Any
+) -> None:
+    done = cue_cmd(
         "-t",
         f"file={REPO / 'inventory' / 'lab.yaml'}",
         "-t",
         f"out={tmp_path / 'hosts'}",
-        "inventory",
+        "fetch",
     )
     assert done.returncode == 0, done.stderr
     assert sorted(p.name for p in (tmp_path / "hosts").iterdir()) == ["leaf1.yaml", "spine1.yaml"]
-    assert f"host variables written to {tmp_path / 'hosts'}/" in done.stdout
+    assert done.stdout == f"fetched 2 devices into {tmp_path / 'hosts'}/\n"
+
+
+def test_a_failing_step_prints_netdata_s_error_and_fails(tmp_path: Path, cue_cmd: Any) -> None:
+    done = cue_cmd("-t", f"file={tmp_path / 'none.yaml'}", "-t", f"out={tmp_path}", "fetch")
+    assert done.returncode != 0
+    assert done.stdout == f"netdata: {tmp_path / 'none.yaml'}: No such file or directory\n"
+    assert 'command ["false"] failed' in done.stderr

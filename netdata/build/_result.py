@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from netdata._exceptions import BuildError
+
 OK, FAILED = "ok", "failed"
 
 
@@ -93,6 +95,18 @@ class BuildResult:
     @property
     def failed(self) -> list[str]:
         return [n for n, d in self.devices.items() if not d.ok]
+
+    def raise_for_status(self) -> BuildResult:
+        """Raise :class:`BuildError` naming the repository's problems and every failed
+        device with its first error; returns self when everything built."""
+        if self.ok:
+            return self
+        lines = [*self.problems]
+        for name in self.failed:
+            errors = self.devices[name].errors
+            first = f": {errors[0].path}: {errors[0].message}" if errors else ""
+            lines.append(f"{name} failed{first}")
+        raise BuildError(f"build of {self.output} failed:\n  " + "\n  ".join(lines))
 
     def as_dict(self) -> dict[str, Any]:
         return {

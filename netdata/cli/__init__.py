@@ -1,22 +1,57 @@
 """The `netdata` command line: ``main(argv)`` maps errors to exit codes in one place.
 
 Each command has its own module here; a module's ``register(subparsers)`` adds
-parsers whose ``func(args) -> int`` runs the command and returns :data:`EXIT_OK`
-or :data:`EXIT_FOUND_PROBLEMS`. Commands raise :class:`UsageError` for bad
-arguments; every other failure is a :class:`NetdataError` of the stage.
+parsers (made with :func:`netdata.cli._common.add_command`) whose
+``func(args) -> int`` runs the command and returns :data:`EXIT_OK` or
+:data:`EXIT_FOUND_PROBLEMS`. Commands raise :class:`UsageError` for bad
+arguments; every other failure is a :class:`NetdataError` of the stage, and
+exits with :data:`EXIT_USAGE` (2). With ``--json`` an error is also printed on
+stdout as ``{"error": {"kind": ..., "message": ...}}``, so a caller reading
+stdout always gets one JSON document.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
 from netdata._exceptions import NetdataError, SetupError, UsageError
-from netdata.cli import build, demo, diff, doctor, inventory, models, push, schema, sim, validate
-from netdata.cli._common import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_USAGE
+from netdata.cli import (
+    build,
+    demo,
+    diff,
+    doctor,
+    init,
+    inventory,
+    models,
+    push,
+    schema,
+    sim,
+    validate,
+)
+from netdata.cli._common import (
+    EXIT_BROKEN_PIPE,
+    EXIT_FOUND_PROBLEMS,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_USAGE,
+    HelpFormatter,
+    output_options,
+)
+from netdata.cli._console import Console
 
-COMMANDS = (doctor, demo, sim, inventory, schema, validate, build, diff, push, models)
+__all__ = [
+    "EXIT_BROKEN_PIPE",
+    "EXIT_FOUND_PROBLEMS",
+    "EXIT_INTERRUPTED",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "main",
+]
+
+COMMANDS = (doctor, demo, init, sim, inventory, schema, validate, build, diff, push, models)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -24,29 +59,42 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="netdata",
         description="Source of truth to validated OpenConfig configuration, pushed over gNMI.",
+        epilog="examples:\n  netdata demo\n  netdata validate leaf1.json\n  netdata doctor",
+        formatter_class=HelpFormatter,
     )
+    output_options(parser)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for command in COMMANDS:
         command.register(subparsers)
     return parser
 
 
+def _kind(exc: NetdataError) -> str:
+    if isinstance(exc, UsageError):
+        return "usage"
+    if isinstance(exc, SetupError):
+        return "setup"
+    return "error"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit status (also used as the console script)."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    out = Console(quiet=args.quiet, verbose=args.verbose)
+    args.console = out
     try:
         status: int = args.func(args)
-    except UsageError as exc:
-        print(f"netdata: usage error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except SetupError as exc:
-        print(f"netdata: setup error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
     except NetdataError as exc:
-        print(f"netdata: error: {exc}", file=sys.stderr)
-        return EXIT_ERROR
+        kind = _kind(exc)
+        out.error(f"netdata: {'error' if kind == 'error' else kind + ' error'}: {exc}")
+        if args.json:
+            out.json({"error": {"kind": kind, "message": str(exc)}})
+        return EXIT_USAGE
     except KeyboardInterrupt:
-        print("netdata: interrupted", file=sys.stderr)
+        out.error("netdata: interrupted")
         return EXIT_INTERRUPTED
+    except BrokenPipeError:  # `netdata ... | head`: the reader has gone; say nothing more
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     return status

@@ -3,24 +3,28 @@
 from __future__ import annotations
 
 import argparse
-import json
 import re
 from pathlib import Path
 from typing import Any
 
 from netdata._exceptions import UsageError
 from netdata.build import Selection, build
-from netdata.cli._common import EXIT_FOUND_PROBLEMS, EXIT_OK
-from netdata.settings import load_settings
+from netdata.cli._common import EXIT_FOUND_PROBLEMS, EXIT_OK, add_command, console, repository
 
 _SHARD = re.compile(r"^(\d+)/(\d+)$")
 
 
 def register(subparsers: Any) -> None:
     """Add the ``build`` command."""
-    parser: argparse.ArgumentParser = subparsers.add_parser(
+    parser = add_command(
+        subparsers,
         "build",
         help="build every device's RFC 7951 config from inventory, groups and CUE transforms",
+        examples=[
+            "netdata build",
+            "netdata build --role leaf --force",
+            "netdata build --shard 2/4 --json | jq '.devices | map_values(.status)'",
+        ],
         description=(
             "Evaluate the transforms' #Device for the repository's devices, validate each "
             "config against the compiled YANG models and write <output>/<device>.json and "
@@ -44,17 +48,22 @@ def register(subparsers: Any) -> None:
         ("--tag", "tags", "tag"),
     ):
         parser.add_argument(
-            flag, dest=dest, action="append", default=[], metavar="NAME",
+            flag,
+            dest=dest,
+            action="append",
+            default=[],
+            metavar="NAME",
             help=f"only devices with this {what} (repeatable: any of them)",
         )
     parser.add_argument("--shard", metavar="I/N", help="only the I-th of N deterministic parts")
     parser.add_argument("--force", action="store_true", help="rebuild devices that are up to date")
     parser.add_argument("--jobs", type=int, default=2, help="parallel cue runs (default 2)")
     parser.add_argument(
-        "--no-leafref-check", dest="leafrefs", action="store_false",
+        "--no-leafref-check",
+        dest="leafrefs",
+        action="store_false",
         help="do not require leafref targets to exist",
     )
-    parser.add_argument("--json", action="store_true", help="print the result as JSON")
     parser.set_defaults(func=_run)
 
 
@@ -70,7 +79,7 @@ def _shard(text: str | None) -> tuple[int, int] | None:
 def _run(args: argparse.Namespace) -> int:
     if args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
-    settings = load_settings(args.repo).replace(
+    settings = repository(args).replace(
         inventory=args.inventory,
         groups=args.groups,
         transforms=args.transforms,
@@ -78,21 +87,32 @@ def _run(args: argparse.Namespace) -> int:
         models=args.models,
     )
     selection = Selection(
-        tuple(args.devices), tuple(args.roles), tuple(args.locations), tuple(args.tags),
-        _shard(args.shard), tuple(Path(f).absolute() for f in args.files) if args.files else None,
+        tuple(args.devices),
+        tuple(args.roles),
+        tuple(args.locations),
+        tuple(args.tags),
+        _shard(args.shard),
+        tuple(Path(f).absolute() for f in args.files) if args.files else None,
     )
-    result = build(settings, selection=selection, force=args.force, jobs=args.jobs,
-                   leafrefs=args.leafrefs)
+    out = console(args)
+    with out.progress("building"):
+        result = build(
+            settings,
+            selection=selection,
+            force=args.force,
+            jobs=args.jobs,
+            leafrefs=args.leafrefs,
+        )
     if args.json:
-        print(json.dumps(result.as_dict(), indent=1))
+        out.json(result.as_dict())
     else:
         for problem in result.problems:
-            print(f"problem: {problem}")
+            out.out(f"problem: {problem}")
         for device in result.devices.values():
-            if device.built or not device.ok:
-                print(device.text())
+            if (device.built and not out.quiet) or not device.ok:
+                out.out(device.text())
         fresh = sum(d.built for d in result.devices.values())
-        print(
+        out.out(
             f"{len(result.devices)} devices: {fresh} built, {len(result.devices) - fresh} up to "
             f"date, {len(result.failed)} failed; output in {result.output}"
         )

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
 from netdata._exceptions import UsageError
-from netdata.cli._common import EXIT_OK
+from netdata.cli._common import EXIT_OK, add_command, console
 from netdata.inventory import (
     DEFAULT_QUERY,
     NETBOX_DEFAULT_QUERY,
@@ -37,15 +36,28 @@ class _RefuseSecret(argparse.Action):
 
 def register(subparsers: Any) -> None:
     """Add the ``inventory`` command."""
-    parser: argparse.ArgumentParser = subparsers.add_parser(
-        "inventory", help="read devices from the source of truth as host variables"
+    parser = add_command(
+        subparsers,
+        "inventory",
+        help="read devices from the source of truth as host variables",
+        examples=[
+            "netdata inventory fetch --source file --file inventory/lab.yaml -o host_vars",
+            "netdata inventory default-query",
+        ],
+        output=False,
     )
     commands = parser.add_subparsers(dest="inventory_command", metavar="ACTION", required=True)
 
-    fetch = commands.add_parser(
+    fetch = add_command(
+        commands,
         "fetch",
         allow_abbrev=False,
         help="fetch host variables (one file per device, or one JSON document on stdout)",
+        examples=[
+            "NETDATA_NAUTOBOT_TOKEN=... netdata inventory fetch --url https://nautobot.lab "
+            "--role leaf -o host_vars",
+            "netdata inventory fetch --source file --file inventory/lab.yaml --json",
+        ],
         description=(
             "Credentials come from NETDATA_NAUTOBOT_TOKEN / NETDATA_NETBOX_TOKEN or "
             "--token-file, never from the command line; the URL from --url or "
@@ -92,7 +104,12 @@ def register(subparsers: Any) -> None:
     )
     fetch.set_defaults(func=_fetch)
 
-    query = commands.add_parser("default-query", help="print a GraphQL source's default query")
+    query = add_command(
+        commands,
+        "default-query",
+        help="print a GraphQL source's default query",
+        examples=["netdata inventory default-query --source netbox-graphql > query.graphql"],
+    )
     query.add_argument("--source", choices=list(_DEFAULT_QUERIES), default="nautobot-graphql")
     query.set_defaults(func=_default_query)
 
@@ -120,15 +137,25 @@ def _fetch(args: argparse.Namespace) -> int:
         tags=tuple(args.tag),
         names=tuple(args.name),
     )
-    hosts = fetch_inventory(source, filters)
-    if args.output_dir is None:
-        sys.stdout.write(dumps(hosts_document(hosts), "json"))
-        return EXIT_OK
-    written = write_host_files(hosts, args.output_dir, args.format, prune=args.prune)
-    print(f"wrote {len(written)} host files to {args.output_dir}", file=sys.stderr)
+    out = console(args)
+    with out.progress("fetching the inventory"):
+        hosts = fetch_inventory(source, filters)
+    written = []
+    if args.output_dir is not None:
+        written = write_host_files(hosts, args.output_dir, args.format, prune=args.prune)
+        out.info(f"wrote {len(written)} host files to {args.output_dir}")
+    if args.json:
+        out.json({**hosts_document(hosts), "files": [str(p) for p in written]})
+    elif args.output_dir is None:
+        out.stdout.write(dumps(hosts_document(hosts), "json"))
     return EXIT_OK
 
 
 def _default_query(args: argparse.Namespace) -> int:
-    sys.stdout.write(_DEFAULT_QUERIES[args.source])
+    out = console(args)
+    query = _DEFAULT_QUERIES[args.source]
+    if args.json:
+        out.json({"query": query})
+    else:
+        out.stdout.write(query)
     return EXIT_OK

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import sys
 from typing import Any
 
 from netdata._exceptions import UsageError
-from netdata.cli._common import EXIT_FOUND_PROBLEMS, EXIT_OK, models_option
+from netdata.cli._common import (
+    EXIT_FOUND_PROBLEMS,
+    EXIT_OK,
+    add_command,
+    console,
+    models_option,
+    repository,
+)
+from netdata.cli._console import Console, colour_enabled
 from netdata.push._device import Options
 from netdata.push._render import render_changes, render_summary
 from netdata.push._run import (
@@ -22,14 +27,20 @@ from netdata.push._run import (
     rollback,
 )
 from netdata.push._targets import PASSWORD_ENV, USERNAME_ENV, Targets
-from netdata.settings import Settings, load_settings
+from netdata.settings import Settings
 
 
 def register(subparsers: Any) -> None:
     """Add the ``push`` command."""
-    push_parser = subparsers.add_parser(
+    push_parser = add_command(
+        subparsers,
         "push",
         help="push the built configs to the devices over gNMI",
+        examples=[
+            "netdata push --dry-run",
+            "netdata push --targets targets.json --canary 1 --rollback-on-failure",
+            "netdata push --resume .netdata/journal/<run>.jsonl",
+        ],
         description="Per device: Get, diff, one SetRequest (JSON_IETF, replace at the managed "
         "roots), verify by Get, commit-confirmed where the target takes it. A journal records "
         f"every step. Credentials come from ${USERNAME_ENV}/${PASSWORD_ENV} or the targets' "
@@ -87,10 +98,14 @@ def register(subparsers: Any) -> None:
 def target_options(parser: argparse.ArgumentParser) -> None:
     """The options ``diff`` and ``push`` share: build folder, targets, devices, TLS, mode."""
     parser.add_argument(
-        "--build-dir",
-        help="build output folder (default: the settings' output, else build)",
+        "--repo", metavar="DIR", help="the network repository (default: the current folder)"
     )
-    parser.add_argument("--targets", metavar="FILE", help="targets file (YAML or JSON)")
+    parser.add_argument(
+        "--build-dir", help="build output folder (default: the settings' output, build)"
+    )
+    parser.add_argument(
+        "--targets", metavar="FILE", help="targets file (YAML or JSON; default: push.targets)"
+    )
     parser.add_argument(
         "--device",
         action="append",
@@ -117,44 +132,17 @@ def target_options(parser: argparse.ArgumentParser) -> None:
         help=f"devices at a time (default {DEFAULT_CONCURRENCY})",
     )
     models_option(parser)
-    parser.add_argument("--json", action="store_true", help="print the results as JSON")
 
 
-def _push(args: argparse.Namespace) -> int:
-    check(args)
-    if args.max_failures < 1 or args.canary < 0:
-        raise UsageError("--max-failures must be at least 1 and --canary at least 0")
-    if args.resume:
-        report = resume(args.resume, models=args.models)
-    elif args.rollback:
-        report = rollback(args.rollback, models=args.models, concurrency=args.concurrency)
-    else:
-        settings = repository(args)
-        report = push(
-            args.build_dir,
-            targets=args.targets,
-            plaintext=args.plaintext,
-            devices=args.device,
-            models=args.models,
-            options=Options(
-                mode(args), args.dry_run, args.rollback_on_failure, args.confirm_timeout
-            ),
-            policy=Policy(
-                args.concurrency, args.canary, None if args.continue_on_error else args.max_failures
-            ),
-            journal_dir=args.journal_dir or settings.root / DEFAULT_JOURNAL_DIR,
-            settings=settings.section("push"),
-            settings_dir=settings.root,
-        )
-    print_report(report, args.json)
-    return EXIT_OK if report.ok else EXIT_FOUND_PROBLEMS
-
-
-def repository(args: argparse.Namespace) -> Settings:
-    """The repository's settings; fills ``args.build_dir`` from them when not given."""
-    settings = load_settings()
+def resolve(args: argparse.Namespace) -> Settings:
+    """The repository's settings; fills ``build_dir`` and ``models`` from them where no flag
+    gave them (flags > NETDATA_* environment > netdata.yaml). Targets, TLS and credentials
+    come from the ``push:`` section through :func:`targets_of`."""
+    settings = repository(args)
     if args.build_dir is None:
-        args.build_dir = settings.output
+        args.build_dir = str(settings.output)
+    if args.models is None and settings.models:
+        args.models = [str(m) for m in settings.models]
     return settings
 
 
@@ -168,26 +156,64 @@ def targets_of(args: argparse.Namespace, settings: Settings) -> Targets:
     )
 
 
-def check(args: argparse.Namespace) -> None:
+def _push(args: argparse.Namespace) -> int:
+    settings = check(args)
+    out = console(args)
+    if args.max_failures < 1 or args.canary < 0:
+        raise UsageError("--max-failures must be at least 1 and --canary at least 0")
+    if args.resume:
+        report = resume(args.resume, models=args.models)
+    elif args.rollback:
+        report = rollback(args.rollback, models=args.models, concurrency=args.concurrency)
+    else:
+        with out.progress("pushing"):
+            report = push(
+                args.build_dir,
+                targets=args.targets,
+                plaintext=args.plaintext,
+                devices=args.device,
+                models=args.models,
+                options=Options(
+                    mode(args), args.dry_run, args.rollback_on_failure, args.confirm_timeout
+                ),
+                policy=Policy(
+                    args.concurrency,
+                    args.canary,
+                    None if args.continue_on_error else args.max_failures,
+                ),
+                journal_dir=args.journal_dir or settings.root / DEFAULT_JOURNAL_DIR,
+                settings=settings.section("push"),
+                settings_dir=settings.root,
+            )
+    print_report(out, report, args.json)
+    return EXIT_OK if report.ok else EXIT_FOUND_PROBLEMS
+
+
+def check(args: argparse.Namespace) -> Settings:
+    """Reject bad shared options; fill the others from the settings (:func:`resolve`)."""
+    settings = resolve(args)
     if args.concurrency < 1:
         raise UsageError("--concurrency must be at least 1")
+    return settings
 
 
 def mode(args: argparse.Namespace) -> str:
     return "update" if args.update else "replace"
 
 
-def print_report(report: Report, as_json: bool) -> None:
+def print_report(out: Console, report: Report, as_json: bool) -> None:
+    """The report as JSON, or the changes per device, the summary and the journal's path."""
     if as_json:
-        print(json.dumps(report.to_json(), indent=2))
+        out.json(report.to_json())
         return
-    colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    colour = colour_enabled(out.stdout)
     for result in report.results:
         if result.changes:
-            print(f"{result.device}: {len(result.changes)} change(s)")
+            out.out(f"{result.device}: {len(result.changes)} change(s)")
             for line in render_changes(result.changes, colour=colour):
-                print(f"  {line}")
-    for line in render_summary(report.results, stopped=report.stopped):
-        print(line)
+                out.out(f"  {line}")
+    if not out.quiet:
+        for line in render_summary(report.results, stopped=report.stopped):
+            out.out(line)
     if report.journal is not None:
-        print(f"journal {report.journal}")
+        out.info(f"journal {report.journal}")

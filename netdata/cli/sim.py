@@ -6,14 +6,13 @@ import argparse
 import json
 import math
 import os
-import tempfile
 import threading
 from pathlib import Path
 from typing import Any
 
 from netdata._documents import read_data
 from netdata._exceptions import DocumentError, UsageError
-from netdata.cli._common import EXIT_OK, models_option
+from netdata.cli._common import EXIT_OK, add_command, console, models_option
 
 PASSWORD_ENV = "NETDATA_SIM_PASSWORD"
 USERNAME_ENV = "NETDATA_SIM_USERNAME"
@@ -21,13 +20,19 @@ USERNAME_ENV = "NETDATA_SIM_USERNAME"
 
 def register(subparsers: Any) -> None:
     """Add the ``sim`` command."""
-    parser: argparse.ArgumentParser = subparsers.add_parser(
+    parser = add_command(
+        subparsers,
         "sim",
         help="serve simulated OpenConfig devices over gNMI",
+        examples=[
+            "netdata sim --devices 4 --base-port 50051",
+            "netdata sim --startup-dir build --json",
+        ],
         description=(
             "Serve simulated OpenConfig devices over gNMI until interrupted. Each device "
             "listens on its own port; --gateway-port also serves all of them on one port, "
-            "selected by the gNMI prefix target. Prints one line per device: name host:port."
+            "selected by the gNMI prefix target. Prints one line per device: name host:port, "
+            "then 'ready' (with --json: one JSON line when ready)."
         ),
     )
     names = parser.add_mutually_exclusive_group()
@@ -103,19 +108,40 @@ def _run(args: argparse.Namespace) -> int:
         tls_dir=args.tls_dir,
         max_message_bytes=args.max_message_mb * 2**20,
     )
+    out = console(args)
     with fleet:
         for device in fleet:
             device.set_latency(args.latency)
-            print(f"{device.name} {device.host}:{device.port}")
-        if fleet.gateway_address is not None:
-            host, port = fleet.gateway_address
-            print(f"gateway {host}:{port}")
-        if fleet.tls_files is not None:
-            print(f"tls-cert {fleet.tls_files.cert}")
+        gateway = fleet.gateway_address
+        tls_cert = str(fleet.tls_files.cert) if fleet.tls_files is not None else None
         if args.write_targets:
-            _write_targets(Path(args.write_targets), fleet, args.username)
-            print(f"targets {args.write_targets}")
-        print("ready", flush=True)
+            fleet.write_targets(
+                args.write_targets, (USERNAME_ENV, PASSWORD_ENV) if args.username else None
+            )
+        if args.json:
+            devices = [{"name": d.name, "host": d.host, "port": d.port} for d in fleet]
+            out.stdout.write(
+                json.dumps(
+                    {
+                        "devices": devices,
+                        "gateway": {"host": gateway[0], "port": gateway[1]} if gateway else None,
+                        "tls_cert": tls_cert,
+                        "targets": args.write_targets,
+                    }
+                )
+                + "\n"
+            )
+            out.stdout.flush()
+        else:
+            for device in fleet:
+                out.out(f"{device.name} {device.host}:{device.port}")
+            if gateway is not None:
+                out.out(f"gateway {gateway[0]}:{gateway[1]}")
+            if tls_cert is not None:
+                out.out(f"tls-cert {tls_cert}")
+            if args.write_targets:
+                out.out(f"targets {args.write_targets}")
+            out.out("ready")
         threading.Event().wait()  # until KeyboardInterrupt
     return EXIT_OK
 
@@ -130,25 +156,3 @@ def _build_devices(build_dir: str | None) -> list[str] | None:
     if not isinstance(devices, dict) or not devices:
         raise DocumentError(f"{index}: no devices")
     return sorted(devices)
-
-
-def _write_targets(path: Path, fleet: Any, username: str | None) -> None:
-    """The targets file push reads: every device's address and port, TLS trust, credentials
-    by environment variable (never the values), commit-confirmed on."""
-    defaults: dict[str, Any] = {"commit_confirmed": True}
-    if fleet.tls_files is None:
-        defaults["plaintext"] = True
-    else:
-        defaults["ca"] = str(fleet.tls_files.cert.resolve())
-    if username:
-        defaults.update(username_env=USERNAME_ENV, password_env=PASSWORD_ENV)
-    document = {
-        "defaults": defaults,
-        "devices": {d.name: {"address": d.host, "port": d.port} for d in fleet},
-    }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        json.dump(document, out, indent=2, sort_keys=True)
-        out.write("\n")
-    os.replace(tmp, path)

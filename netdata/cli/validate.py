@@ -3,21 +3,36 @@
 from __future__ import annotations
 
 import argparse
-import json
 from typing import Any
 
 from netdata._exceptions import UsageError
-from netdata.cli._common import EXIT_FOUND_PROBLEMS, EXIT_OK, schema_build, schema_options
+from netdata.cli._common import (
+    EXIT_FOUND_PROBLEMS,
+    EXIT_OK,
+    add_command,
+    console,
+    schema_build,
+    schema_options,
+    verdict_text,
+)
 from netdata.validate import FORMS, validate
 
 
 def register(subparsers: Any) -> None:
     """Add the ``validate`` command."""
-    check = subparsers.add_parser(
-        "validate", help="validate config documents (RFC 7951 or authoring form)"
+    check = add_command(
+        subparsers,
+        "validate",
+        help="validate config documents (RFC 7951 or authoring form)",
+        description="Validates each document against the schema compiled from the pinned YANG "
+        "models; errors name the data path and the file:line:column. Exit status 1 if any "
+        "document is invalid.",
+        examples=[
+            "netdata validate build/leaf1.json",
+            "netdata validate --json configs/*.yaml | jq '.[] | select(.valid | not)'",
+        ],
     )
     check.add_argument("files", nargs="+", metavar="FILE")
-    check.add_argument("--json", action="store_true", help="print a JSON list of results")
     check.add_argument("--form", choices=FORMS, default="auto", help="document form")
     check.add_argument(
         "--no-leafref-check",
@@ -33,16 +48,20 @@ def register(subparsers: Any) -> None:
 def _validate(args: argparse.Namespace) -> int:
     if args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
-    results = validate(
-        args.files,
-        build=schema_build(args),
-        form=args.form,
-        leafrefs=args.leafrefs,
-        jobs=args.jobs,
-    )
+    out = console(args)
+    with out.progress(f"validating {len(args.files)} documents"):
+        results = validate(
+            args.files,
+            build=schema_build(args),
+            form=args.form,
+            leafrefs=args.leafrefs,
+            jobs=args.jobs,
+        )
     if args.json:
-        print(json.dumps([r.as_dict() for r in results], indent=1))
+        out.json([r.as_dict() for r in results])
     else:
         for result in results:
-            print(result.text())
+            if out.quiet and result.valid:
+                continue
+            out.out(verdict_text(out, result))
     return EXIT_OK if all(r.valid for r in results) else EXIT_FOUND_PROBLEMS

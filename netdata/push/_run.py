@@ -30,6 +30,7 @@ from netdata.push._journal import Journal, read_events
 from netdata.push._output import BuildOutput, read_build
 from netdata.push._targets import Targets
 from netdata.schema import Schema, build_schema
+from netdata.schema._manifest import ModelsArg, find_models
 
 DEFAULT_CONCURRENCY = 20
 DEFAULT_JOURNAL_DIR = ".netdata/journal"
@@ -65,6 +66,17 @@ class Report:
         """No device failed, was rolled back or left out by a stop."""
         return self.stopped is None and not (self.counts[FAILED] or self.counts[ROLLED_BACK])
 
+    def raise_for_status(self) -> Report:
+        """Raise :class:`PushError` naming every failed or rolled-back device (and why the
+        run stopped); returns self when the run is :attr:`ok`."""
+        if self.ok:
+            return self
+        bad = [r for r in self.results if r.status in (FAILED, ROLLED_BACK)]
+        lines = [f"{r.device} {r.status}: {r.message}".rstrip(": ") for r in bad]
+        if self.stopped:
+            lines.append(f"run {self.stopped}")
+        raise PushError("push failed:\n  " + "\n  ".join(lines))
+
     def to_json(self) -> dict[str, Any]:
         return {
             "journal": str(self.journal) if self.journal else None,
@@ -91,7 +103,7 @@ class Fleet:
         *,
         devices: Sequence[str] = (),
         targets: Targets | None = None,
-        models: str | Path | None = None,
+        models: ModelsArg = None,
     ) -> Fleet:
         build = read_build(build_dir, devices)
         targets = targets or Targets.load()
@@ -111,7 +123,7 @@ def diff(
     *,
     targets: str | Path | Targets | None = None,
     devices: Sequence[str] = (),
-    models: str | Path | None = None,
+    models: ModelsArg = None,
     mode: str = "replace",
     concurrency: int = DEFAULT_CONCURRENCY,
 ) -> Report:
@@ -130,7 +142,7 @@ def push(
     targets: str | Path | None = None,
     plaintext: bool | None = None,
     devices: Sequence[str] = (),
-    models: str | Path | None = None,
+    models: ModelsArg = None,
     options: Options | None = None,
     policy: Policy | None = None,
     journal_dir: str | Path | None = DEFAULT_JOURNAL_DIR,
@@ -150,7 +162,7 @@ def push(
         "targets": str(Path(targets).resolve()) if targets is not None else None,
         "plaintext": plaintext,
         "selected": list(devices),
-        "models": str(models) if models is not None else None,
+        "models": [str(p) for p in find_models(models)] if models else None,
         "settings": dict(settings or {}),
         "settings_dir": str(Path(settings_dir).resolve()) if settings_dir is not None else None,
     }
@@ -200,7 +212,7 @@ def _push_fleet(
     )
 
 
-def resume(journal_path: str | Path, *, models: str | Path | None = None) -> Report:
+def resume(journal_path: str | Path, *, models: ModelsArg = None) -> Report:
     """Finish an interrupted run: devices whose result is changed or unchanged are kept."""
     events = read_events(journal_path)
     run = events[0]
@@ -218,7 +230,7 @@ def resume(journal_path: str | Path, *, models: str | Path | None = None) -> Rep
 def rollback(
     journal_path: str | Path,
     *,
-    models: str | Path | None = None,
+    models: ModelsArg = None,
     concurrency: int = DEFAULT_CONCURRENCY,
 ) -> Report:
     """Restore every device a journaled run sent a Set to, from its before-snapshot."""
@@ -316,7 +328,7 @@ def _targets(targets: str | Path | Targets | None) -> Targets:
     return Targets.load(targets_file=targets)
 
 
-def _reopen(run: Mapping[str, Any], models: str | Path | None) -> Fleet:
+def _reopen(run: Mapping[str, Any], models: ModelsArg) -> Fleet:
     """The fleet of a run record (what the journal's first line holds)."""
     targets = Targets.load(
         settings=run.get("settings"),

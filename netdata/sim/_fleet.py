@@ -127,6 +127,31 @@ class SimFleet:
         """``(host, port)`` of the port serving every device by target, if any."""
         return (self.host, self._gateway.port) if self._gateway is not None else None
 
+    def write_targets(
+        self, path: str | os.PathLike[str], credentials_env: tuple[str, str] | None = None
+    ) -> None:
+        """Write the targets file push reads for these devices (temp file + rename):
+        address and port, TLS trust or plaintext, commit-confirmed on, and the names of
+        the environment variables holding username and password (never the values)."""
+        defaults: dict[str, Any] = {"commit_confirmed": True}
+        if self.tls_files is None:
+            defaults["plaintext"] = True
+        else:
+            defaults["ca"] = str(self.tls_files.cert.resolve())
+        if credentials_env is not None:
+            defaults.update(username_env=credentials_env[0], password_env=credentials_env[1])
+        document = {
+            "defaults": defaults,
+            "devices": {d.name: {"address": d.host, "port": d.port} for d in self},
+        }
+        target = Path(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump(document, out, indent=2, sort_keys=True)
+            out.write("\n")
+        os.replace(tmp, target)
+
     # -- lifecycle ----------------------------------------------------------
     def start(self) -> SimFleet:
         """Open every device's port (and the gateway); returns self."""

@@ -157,8 +157,8 @@ def test_cli_file_source_to_stdout_and_files(
     assert "wrote 2 host files" in capsys.readouterr().err
 
 
-def test_cli_errors_exit_3_without_traceback(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["inventory", "fetch", "--source", "file", "--file", "missing.yaml"]) == 3
+def test_cli_errors_exit_2_without_traceback(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["inventory", "fetch", "--source", "file", "--file", "missing.yaml"]) == 2
     assert "missing.yaml: No such file" in capsys.readouterr().err
 
 

@@ -71,8 +71,9 @@ def lab(
 def test_diff_then_push_then_an_empty_diff(sim_fleet_factory: Any, tmp_path: Path) -> None:
     fleet, _ = lab(sim_fleet_factory, tmp_path, NAMES[:2], "p001")
     args = ["--build-dir", "build", "--targets", "targets.json"]
-    before = netdata("diff", *args, cwd=tmp_path)
+    before = netdata("diff", *args, "--exit-code", cwd=tmp_path)
     assert before.returncode == 1, before.stderr
+    assert netdata("diff", *args, cwd=tmp_path).returncode == 0  # differs, no --exit-code
     assert "leaf1: " in before.stdout and "change(s)" in before.stdout
     assert "leaves added" in before.stdout  # every interface is new: folded per entry
     assert "0 changed, 0 unchanged, 2 would-change, 0 failed" in before.stdout
@@ -107,7 +108,7 @@ def test_gnmi_cli_reads_back_what_netdata_pushed_and_netdata_sees_its_sets(
         f'elem: <name: "interface" key: <key: "name" value: "{first["name"]}">> '
         'elem: <name: "config"> elem: <name: "mtu">> val: <uint_val: 1234>>',
     )
-    seen = netdata("diff", *args, "--json", cwd=tmp_path)
+    seen = netdata("diff", *args, "--json", "--exit-code", cwd=tmp_path)
     assert seen.returncode == 1
     changes = json.loads(seen.stdout)["devices"][0]["changes"]
     assert changes == [
@@ -122,11 +123,11 @@ def test_gnmi_cli_reads_back_what_netdata_pushed_and_netdata_sees_its_sets(
 
 def test_bad_input_is_a_clear_error(tmp_path: Path) -> None:
     missing = netdata("push", "--build-dir", "nowhere", cwd=tmp_path)
-    assert missing.returncode == 3 and "build.json" in missing.stderr
+    assert missing.returncode == 2 and "build.json" in missing.stderr
     write_build(tmp_path / "build", {"leaf1": corpus("p001")})
     (tmp_path / "t.yaml").write_text("defaults: {password: hunter2}\n")
     secret = netdata("diff", "--build-dir", "build", "--targets", "t.yaml", cwd=tmp_path)
-    assert secret.returncode == 3 and "password_file" in secret.stderr
+    assert secret.returncode == 2 and "password_file" in secret.stderr
     assert "hunter2" not in secret.stderr
     for output in (missing.stderr, secret.stderr):
         assert "Traceback" not in output

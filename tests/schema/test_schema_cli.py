@@ -156,7 +156,7 @@ def test_module_that_does_not_compile(capsys: pytest.CaptureFixture[str], tmp_pa
         ],
         capsys,
     )
-    assert status == 3
+    assert status == 2
     assert "broken.yang:1" in err and "nosuchtype" in err and "Traceback" not in err
     assert not (tmp_path / "cache").exists() or not any((tmp_path / "cache").iterdir())
 

@@ -100,7 +100,7 @@ def run_sim(args: list[str]) -> subprocess.CompletedProcess[str]:
 def test_invalid_startup_file_is_reported_without_traceback(tmp_path: Path) -> None:
     (tmp_path / "bad.json").write_text('{"openconfig-interfaces:interfaces": {"bogus": 1}}')
     proc = run_sim(["--startup-dir", str(tmp_path)])
-    assert proc.returncode == 3
+    assert proc.returncode == 2
     assert "bad.json" in proc.stderr and "bogus" in proc.stderr
     assert "Traceback" not in proc.stderr
 
@@ -155,5 +155,5 @@ def test_devices_from_a_build_output_started_empty(tmp_path: Path) -> None:
 
 def test_devices_from_a_folder_without_build_json(tmp_path: Path) -> None:
     proc = run_sim(["--devices-from", str(tmp_path)])
-    assert proc.returncode == 3 and "build.json" in proc.stderr
+    assert proc.returncode == 2 and "build.json" in proc.stderr
     assert "Traceback" not in proc.stderr
