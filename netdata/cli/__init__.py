@@ -18,6 +18,8 @@ from netdata.cli._common import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_USAGE
 
 COMMANDS = (doctor, demo, sim, inventory, schema, validate, build, diff, push, models)
 
+__all__ = ["COMMANDS", "EXIT_ERROR", "EXIT_INTERRUPTED", "EXIT_USAGE", "build_parser", "main"]
+
 
 def build_parser() -> argparse.ArgumentParser:
     """The top-level parser with every command."""

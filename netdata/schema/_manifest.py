@@ -55,12 +55,15 @@ def fetched_models_dir(manifest: Manifest) -> Path:
     return cache_root() / "models" / manifest.tag
 
 
-def find_models(explicit: str | Path | None, manifest: Manifest | None = None) -> Path:
-    """The YANG model folder: ``explicit``, else ``$NETDATA_YANG_PATH``, else a fetched copy."""
+def find_models(
+    explicit: str | os.PathLike[str] | None, manifest: Manifest | None = None
+) -> Path:
+    """The YANG model folder: ``explicit``, else ``$NETDATA_YANG_PATH``, else the copy
+    ``netdata models fetch`` installed. The one lookup of every stage (and the simulator)."""
     if explicit:
-        chosen, source = Path(explicit), "--models"
+        chosen, source = Path(explicit).expanduser(), "--models"
     elif os.environ.get(YANG_PATH_ENV):
-        chosen, source = Path(os.environ[YANG_PATH_ENV]), YANG_PATH_ENV
+        chosen, source = Path(os.environ[YANG_PATH_ENV]).expanduser(), YANG_PATH_ENV
     else:
         fetched = fetched_models_dir(manifest or load_manifest())
         if fetched.is_dir():
