@@ -137,6 +137,15 @@ def read_document(path: Path) -> dict[str, Any]:
     return parse_document(read_text(path), str(path))
 
 
+def compose(text: str) -> Any:
+    """The node graph of a JSON/YAML text, each node with its ``start_mark`` (line, column;
+    0-based) and ``id`` (``mapping``, ``sequence``, ``scalar``); None if it does not parse."""
+    try:
+        return yaml.compose(text, Loader=_LOADER)
+    except yaml.YAMLError:
+        return None
+
+
 def yaml_error_text(exc: yaml.YAMLError) -> str:
     """``(line L, column C): problem`` of a PyYAML error (the one translation of its errors)."""
     mark = getattr(exc, "problem_mark", None)

@@ -53,6 +53,8 @@ __all__ = [
 
 COMMANDS = (doctor, demo, init, sim, inventory, schema, validate, build, diff, push, models)
 
+__all__ = ["COMMANDS", "EXIT_ERROR", "EXIT_INTERRUPTED", "EXIT_USAGE", "build_parser", "main"]
+
 
 def build_parser() -> argparse.ArgumentParser:
     """The top-level parser with every command."""

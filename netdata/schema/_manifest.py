@@ -67,10 +67,10 @@ def find_models(explicit: ModelsArg, manifest: Manifest | None = None) -> tuple[
     if isinstance(explicit, str | Path):
         explicit = [explicit]
     if explicit:
-        chosen, source = [Path(p) for p in explicit], "--models"
+        chosen, source = [Path(p).expanduser() for p in explicit], "--models"
     elif os.environ.get(YANG_PATH_ENV):
         parts = os.environ[YANG_PATH_ENV].split(os.pathsep)
-        chosen, source = [Path(p) for p in parts if p], YANG_PATH_ENV
+        chosen, source = [Path(p).expanduser() for p in parts if p], YANG_PATH_ENV
     else:
         fetched = fetched_models_dir(manifest or load_manifest())
         if fetched.is_dir():

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import grpc
 
@@ -14,7 +15,25 @@ from netdata.sim._errors import GnmiError
 
 if TYPE_CHECKING:
     from netdata.sim._endpoint import Endpoint
-    from netdata.sim._fleet import SimFleet
+
+T = TypeVar("T")
+
+
+class DeviceHost(Protocol):
+    """What a device needs from the fleet that runs it (and no more)."""
+
+    @property
+    def host(self) -> str:
+        """The address every device listens on."""
+        ...
+
+    def canonical(self, document: str | dict[str, Any], where: str) -> str:
+        """Validate a whole configuration; its canonical text (DocumentError if invalid)."""
+        ...
+
+    def call(self, coro: Coroutine[Any, Any, T], timeout: float = 60) -> T:
+        """Run ``coro`` on the event loop serving the device and wait for its result."""
+        ...
 
 
 @dataclass
@@ -65,10 +84,10 @@ class SimDevice:
     ``address`` is the ``(host, port)`` pair pygnmi's ``gNMIclient(target=...)`` takes.
     """
 
-    __slots__ = ("_config_text", "_endpoint", "_fleet", "_pending", "commits", "faults", "name")
+    __slots__ = ("_config_text", "_endpoint", "_host", "_pending", "commits", "faults", "name")
 
-    def __init__(self, fleet: SimFleet, name: str, config_text: str) -> None:
-        self._fleet = fleet
+    def __init__(self, host: DeviceHost, name: str, config_text: str) -> None:
+        self._host = host
         self.name = name
         self._config_text = config_text
         self.faults = Faults()
@@ -82,7 +101,7 @@ class SimDevice:
     # -- addressing ---------------------------------------------------------
     @property
     def host(self) -> str:
-        return self._fleet.host
+        return self._host.host
 
     @property
     def port(self) -> int:
@@ -107,9 +126,9 @@ class SimDevice:
 
     def load_config(self, document: str | dict[str, Any]) -> None:
         """Replace the running configuration (validated like a full-tree Set)."""
-        self._commit(self._fleet.canonical(document, f"device {self.name}"))
+        self.commit(self._host.canonical(document, f"device {self.name}"))
 
-    def _commit(self, text: str, confirm: CommitAction | None = None) -> None:
+    def commit(self, text: str, confirm: CommitAction | None = None) -> None:
         """Make ``text`` (validated, canonical) the running configuration.
 
         With a commit-confirmed ``confirm`` action the previous configuration
@@ -128,7 +147,7 @@ class SimDevice:
         """The id of the commit waiting for confirmation, if any."""
         return self._pending.id if self._pending is not None else None
 
-    def _check_commit(self, action: CommitAction | None) -> None:
+    def check_commit(self, action: CommitAction | None) -> None:
         """Refuse a change while a commit waits for confirmation (FAILED_PRECONDITION)."""
         if action is not None and not action.id:
             raise GnmiError(grpc.StatusCode.INVALID_ARGUMENT, "commit extension without id")
@@ -138,7 +157,7 @@ class SimDevice:
                 f"{self.name}: commit {self._pending.id!r} is waiting for confirmation",
             )
 
-    def _settle_commit(self, action: CommitAction) -> None:
+    def settle_commit(self, action: CommitAction) -> None:
         """Confirm, cancel (roll back now) or re-time the commit waiting for confirmation."""
         pending = self._pending
         if not action.id:
@@ -198,12 +217,12 @@ class SimDevice:
     def refuse_connections(self) -> None:
         """Close the device's port: new connections are refused, open ones are cut."""
         self.faults.refusing = True
-        self._fleet.call(self._require_endpoint().close())
+        self._host.call(self._require_endpoint().close())
 
     def accept_connections(self) -> None:
         """Open the device's port again (same port number)."""
         self.faults.refusing = False
-        self._fleet.call(self._require_endpoint().open())
+        self._host.call(self._require_endpoint().open())
 
     def clear_faults(self) -> None:
         """Remove every injected fault."""
@@ -214,9 +233,19 @@ class SimDevice:
         if self.faults.refusing:
             self.accept_connections()
 
-    def _drop_connections(self) -> None:
+    def drop_connections(self) -> None:
         """Cut every open connection to the device, then listen again (from the event loop)."""
         self._require_endpoint().restart_soon()
+
+    # -- serving ----------------------------------------------------------
+    @property
+    def endpoint(self) -> Endpoint | None:
+        """The device's listening port, once the fleet started it."""
+        return self._endpoint
+
+    def attach(self, endpoint: Endpoint) -> None:
+        """Serve the device on ``endpoint`` (called by the fleet when it starts)."""
+        self._endpoint = endpoint
 
     def _require_endpoint(self) -> Endpoint:
         if self._endpoint is None:

@@ -21,11 +21,12 @@ import grpc
 
 from netdata._documents import read_text
 from netdata._exceptions import DocumentError, SetupError
+from netdata.schema import find_models
 from netdata.sim._datastore import canonical_config
 from netdata.sim._device import SimDevice
 from netdata.sim._endpoint import DEFAULT_MAX_MESSAGE_BYTES, Endpoint
 from netdata.sim._errors import GnmiError
-from netdata.sim._schema import load_schema, resolve_models_path
+from netdata.sim._schema import load_schema
 from netdata.sim._service import GnmiService, capability_response
 from netdata.sim._tls import TlsFiles, ensure_certificate
 
@@ -70,7 +71,13 @@ class SimFleet:
         if max_message_bytes < 1:
             raise SetupError(f"the gRPC message limit must be positive, not {max_message_bytes}")
         self.max_message_bytes = max_message_bytes
-        self.schema = load_schema(resolve_models_path(models))
+        folders = find_models(models)
+        if len(folders) > 1:
+            raise SetupError(
+                "the simulator takes one YANG model folder (its libyang context is one folder), "
+                f"not {len(folders)}"
+            )
+        self.schema = load_schema(folders[0].resolve())
         self.host = host
         self.base_port = base_port
         self._gateway_port = gateway_port
@@ -97,7 +104,7 @@ class SimFleet:
         for name in names:
             doc = documents.get(name)
             text = "{}" if doc is None else self.canonical(doc[1], doc[0])
-            self._devices[name] = SimDevice(self, name, text)
+            self._devices[name] = SimDevice(self, name, text)  # self: the DeviceHost
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._gateway: Endpoint | None = None
@@ -230,10 +237,11 @@ class SimFleet:
         for index, dev in enumerate(self._devices.values()):
             service = GnmiService(self.schema, self._devices, dev, self._credentials, capabilities)
             port = self.base_port + index if self.base_port else 0
-            dev._endpoint = Endpoint(
+            endpoint = Endpoint(
                 service, self.host, port, credentials, self.max_message_bytes
             )
-            await dev._endpoint.open()
+            dev.attach(endpoint)
+            await endpoint.open()
         if self._gateway_port is not None:
             service = GnmiService(self.schema, self._devices, None, self._credentials, capabilities)
             self._gateway = Endpoint(
@@ -242,7 +250,7 @@ class SimFleet:
             await self._gateway.open()
 
     async def _close_all(self) -> None:
-        endpoints = [d._endpoint for d in self._devices.values() if d._endpoint is not None]
+        endpoints = [d.endpoint for d in self._devices.values() if d.endpoint is not None]
         if self._gateway is not None:
             endpoints.append(self._gateway)
         await asyncio.gather(*(e.close() for e in endpoints))

@@ -22,8 +22,10 @@ import _libyang as _ly  # type: ignore[import-not-found]
 import libyang
 
 from netdata._exceptions import SchemaError
+from netdata.schema import YANG_PATH_ENV
 
-MODELS_ENV = "NETDATA_YANG_PATH"
+MODELS_ENV = YANG_PATH_ENV
+"""Where the simulator, like every stage, finds the YANG models (:func:`find_models`)."""
 
 _MODULE_RE = re.compile(r"^\s*(module|submodule)\s+([\w.-]+)", re.M)
 _ORG_RE = re.compile(r'^\s*organization\s+"([^"]*)"', re.M)
@@ -81,20 +83,6 @@ class SchemaNode:
 
 class ValidationError(Exception):
     """libyang rejected a candidate tree; ``str()`` is libyang's message on one line."""
-
-
-def resolve_models_path(models: str | os.PathLike[str] | None = None) -> Path:
-    """The models directory: ``models``, else $NETDATA_YANG_PATH, else a SchemaError."""
-    raw = os.fspath(models) if models is not None else os.environ.get(MODELS_ENV)
-    if not raw:
-        raise SchemaError(
-            "no YANG models directory given: pass models=... (CLI: --models DIR) "
-            f"or set {MODELS_ENV}"
-        )
-    path = Path(raw).expanduser().resolve()
-    if not path.is_dir():
-        raise SchemaError(f"YANG models directory {path} does not exist")
-    return path
 
 
 @functools.lru_cache(maxsize=4)

@@ -72,13 +72,13 @@ class GnmiService(gnmi_pb2_grpc.gNMIServicer):  # type: ignore[misc]
                         grpc.StatusCode.INVALID_ARGUMENT,
                         f"commit {action.action} carries no changes",
                     )
-                dev._settle_commit(action)
+                dev.settle_commit(action)
                 return gnmi_pb2.SetResponse(timestamp=time.time_ns())
-            dev._check_commit(action)
+            dev.check_commit(action)
             new_text, response = apply_set(self._schema, dev.config_text, request)
             if dev.faults.take_drop():
                 return _DROP
-            dev._commit(new_text, action)
+            dev.commit(new_text, action)
             return _DROP if dev.faults.after_commit() else response
 
         response = await self._serve(context, _target(request), set_)
@@ -104,7 +104,7 @@ class GnmiService(gnmi_pb2_grpc.gNMIServicer):  # type: ignore[misc]
     async def _drop(self, context: Any) -> None:
         """Drop the connection of the device in the middle of a Set (nothing committed)."""
         if self._device is not None:
-            self._device._drop_connections()
+            self._device.drop_connections()
             await asyncio.sleep(3600)  # cancelled when the server stops
         await context.abort(grpc.StatusCode.UNAVAILABLE, "connection dropped during Set")
 

@@ -1,11 +1,12 @@
 """Source positions (``file:line:column``) of data paths in JSON or YAML documents.
 
-Computed only for documents with errors: the text is composed with PyYAML
-(JSON is read as YAML flow style), keeping each node's start mark, and the data
-path is followed through mappings (member names with or without module
-prefix), list entries (JSON arrays, matched by key predicates or position,
-or authoring-form maps keyed by the key) and leaf-list indexes. When a step
-cannot be followed, the position of the deepest node found is returned.
+Computed only for documents with errors: the text is composed by
+:func:`netdata._documents.compose` (JSON is read as YAML flow style), keeping
+each node's start mark, and the data path is followed through mappings
+(member names with or without module prefix), list entries (JSON arrays,
+matched by key predicates or position, or authoring-form maps keyed by the
+key) and leaf-list indexes. When a step cannot be followed, the position of
+the deepest node found is returned.
 """
 
 from __future__ import annotations
@@ -13,9 +14,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import yaml
+from netdata._documents import compose
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: ~20x faster
 _STEP = re.compile(r"^(?P<name>[^\[\]]+)(?P<preds>(?:\[[^\]]*\])*)$")
 _PRED = re.compile(r"\[([^\]]*)\]")
 
@@ -52,7 +52,7 @@ def _split(path: str) -> list[str]:
 
 
 def _member(node: Any, name: str) -> tuple[Any, Any] | None:
-    if not isinstance(node, yaml.MappingNode):
+    if getattr(node, "id", None) != "mapping":
         return None
     for key, value in node.value:
         text = str(key.value)
@@ -61,12 +61,16 @@ def _member(node: Any, name: str) -> tuple[Any, Any] | None:
     return None
 
 
+def _is_sequence(node: Any) -> bool:
+    return getattr(node, "id", None) == "sequence"
+
+
 def _same(text: str, wanted: str) -> bool:
     return text == wanted or text.rpartition(":")[2] == wanted
 
 
 def _entry(node: Any, preds: list[tuple[str, str | None]]) -> Any:
-    if isinstance(node, yaml.SequenceNode):
+    if _is_sequence(node):
         if len(preds) == 1 and preds[0][1] is None and preds[0][0].isdigit():
             index = int(preds[0][0]) - 1
             return node.value[index] if 0 <= index < len(node.value) else None
@@ -85,10 +89,7 @@ def _entry(node: Any, preds: list[tuple[str, str | None]]) -> Any:
 
 def locate(text: str, paths: list[str]) -> list[tuple[int, int] | None]:
     """1-based (line, column) of the node at each path (or its deepest ancestor found)."""
-    try:
-        root = yaml.compose(text, Loader=_LOADER)
-    except yaml.YAMLError:
-        return [None] * len(paths)
+    root = compose(text)
     return [_find(root, path) if root is not None else None for path in paths]
 
 
@@ -96,7 +97,7 @@ def _find(root: Any, path: str) -> tuple[int, int]:
     node = root
     mark = node.start_mark
     for name, preds in _steps(path):
-        if name.isdigit() and isinstance(node, yaml.SequenceNode):
+        if name.isdigit() and _is_sequence(node):
             index = int(name)
             if index >= len(node.value):
                 break

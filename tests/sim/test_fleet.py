@@ -14,7 +14,7 @@ from pygnmi.client import gNMIException
 from sim_helpers import IFACE, MODELS, P001, client, corpus_text, iface_config, status_of
 
 import netdata.sim
-from netdata import DocumentError, SchemaError, SetupError
+from netdata import DocumentError, SetupError
 from netdata.sim import SimFleet
 
 
@@ -135,7 +135,7 @@ def test_invalid_startup_configuration_names_the_file(tmp_path: Path) -> None:
 
 
 def test_missing_models_directory_is_a_schema_error(tmp_path: Path) -> None:
-    with pytest.raises(SchemaError, match="does not exist"):
+    with pytest.raises(SetupError, match="is not a directory"):
         SimFleet(1, models=tmp_path / "nope")
 
 
