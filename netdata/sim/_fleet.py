@@ -71,7 +71,7 @@ class SimFleet:
         if max_message_bytes < 1:
             raise SetupError(f"the gRPC message limit must be positive, not {max_message_bytes}")
         self.max_message_bytes = max_message_bytes
-        folders = find_models(models)
+        folders = find_models(Path(models) if models is not None else None)
         if len(folders) > 1:
             raise SetupError(
                 "the simulator takes one YANG model folder (its libyang context is one folder), "
