@@ -179,7 +179,7 @@ def _cases(documents: dict[str, Path], tmp: Path, models: Path) -> list[tuple[li
             0,
             ["path", "repository", "tag"],
         ),
-        (["schema", "build"], 0, ["checksum", "directory", "modules"]),
+        (["schema", "build"], 0, ["checksum", "defects", "directory", "modules"]),
         (["schema", "coverage"], 0, ["checksum", "kinds", "totals"]),
         (["validate", good], 0, [verdict]),
         (["validate", good, bad], 1, [verdict]),
