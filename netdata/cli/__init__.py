@@ -19,6 +19,8 @@ from collections.abc import Sequence
 
 from netdata._exceptions import NetdataError, SetupError, UsageError
 from netdata.cli import (
+    _common,
+    _console,
     build,
     demo,
     diff,
@@ -37,23 +39,20 @@ from netdata.cli._common import (
     EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_USAGE,
-    HelpFormatter,
-    output_options,
 )
-from netdata.cli._console import Console
+
+COMMANDS = (doctor, demo, init, sim, inventory, schema, validate, build, diff, push, models)
 
 __all__ = [
+    "COMMANDS",
     "EXIT_BROKEN_PIPE",
     "EXIT_FOUND_PROBLEMS",
     "EXIT_INTERRUPTED",
     "EXIT_OK",
     "EXIT_USAGE",
+    "build_parser",
     "main",
 ]
-
-COMMANDS = (doctor, demo, init, sim, inventory, schema, validate, build, diff, push, models)
-
-__all__ = ["COMMANDS", "EXIT_ERROR", "EXIT_INTERRUPTED", "EXIT_USAGE", "build_parser", "main"]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -62,9 +61,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="netdata",
         description="Source of truth to validated OpenConfig configuration, pushed over gNMI.",
         epilog="examples:\n  netdata demo\n  netdata validate leaf1.json\n  netdata doctor",
-        formatter_class=HelpFormatter,
+        formatter_class=_common.HelpFormatter,
     )
-    output_options(parser)
+    _common.output_options(parser)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for command in COMMANDS:
         command.register(subparsers)
@@ -83,7 +82,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit status (also used as the console script)."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    out = Console(quiet=args.quiet, verbose=args.verbose)
+    out = _console.Console(quiet=args.quiet, verbose=args.verbose)
     args.console = out
     try:
         status: int = args.func(args)

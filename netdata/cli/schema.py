@@ -95,6 +95,9 @@ def _coverage(args: argparse.Namespace) -> int:
 
 def coverage_markdown(report: dict[str, Any], manifest: Manifest) -> str:
     """The coverage report as the page docs/coverage.md (generated, never edited by hand)."""
+    scope = (
+        f"{len(manifest.modules)} modules" if manifest.modules else "every module of the folder"
+    )
     lines = [
         "# Coverage of the YANG statements",
         "",
@@ -102,7 +105,7 @@ def coverage_markdown(report: dict[str, Any], manifest: Manifest) -> str:
         "do not edit -->",
         "",
         f"What each YANG statement kind of the pinned models ({manifest.repository} "
-        f"{manifest.tag}, {len(manifest.modules)} modules) maps to in the compiled schema, "
+        f"{manifest.tag}, {scope}) maps to in the compiled schema, "
         "counted over the compiled config trees. Regenerate after changing the compiler "
         "or the model set; a test compares this page with the generated one.",
         "",

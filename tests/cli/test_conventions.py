@@ -180,10 +180,10 @@ def _cases(documents: dict[str, Path], tmp: Path, models: Path) -> list[tuple[li
             ["path", "repository", "tag"],
         ),
         (["schema", "build"], 0, ["checksum", "defects", "directory", "modules"]),
-        (["schema", "coverage"], 0, ["checksum", "kinds", "totals"]),
+        (["schema", "coverage"], 0, ["checksum", "defects", "kinds", "totals"]),
         (["validate", good], 0, [verdict]),
         (["validate", good, bad], 1, [verdict]),
-        (["validate", str(tmp / "missing.json")], 2, ["error"]),
+        (["validate", str(tmp / "missing.json")], 1, [verdict]),  # its own verdict (#12)
         (
             ["inventory", "fetch", "--source", "file", "--file", str(tmp / "none.yaml")],
             2,
@@ -212,11 +212,12 @@ def test_json_shape_and_exit_status_of_every_command(
 
 
 def test_json_error_names_the_kind(cli_env: dict[str, str], tmp_path: Path) -> None:
-    done = run(["validate", "--json", str(tmp_path / "missing.json")], cli_env)
-    assert json.loads(done.stdout) == {
-        "error": {"kind": "usage", "message": f"no such file: {tmp_path / 'missing.json'}"}
-    }
-    assert done.stderr == f"netdata: usage error: no such file: {tmp_path / 'missing.json'}\n"
+    argv = ["inventory", "fetch", "--json", "--source", "file", "--file", str(tmp_path / "x.yaml")]
+    done = run([*argv, "--retries", "-1"], cli_env)
+    message = "--timeout/--retries: the number of retries must be 0 or more, not -1"
+    assert done.returncode == 2
+    assert json.loads(done.stdout) == {"error": {"kind": "usage", "message": message}}
+    assert done.stderr == f"netdata: usage error: {message}\n"
 
 
 def test_sim_json_is_one_line_when_ready(cli_env: dict[str, str]) -> None:

@@ -138,9 +138,10 @@ def test_free_strings_share_one_check_but_other_kinds_and_key_fills_do_not(
 ) -> None:
     # Every description (a plain string leaf) differs, so all strings there
     # share one cue check; a number in its place, and a config/name that is
-    # not its entry's key (a plain string too, but filled from the key), still fail.
+    # not its entry's key (a plain string too, but filled from the key), still fail;
+    # the mismatch is named at the key leaf (where libyang names it) and at config/name.
     docs = _fleet({3: [_set(4, "description", 17)], 6: [_set(9, "name", "Ethernet99")]})
     assert _error_paths(build, docs, oracle) == {
         "leaf3": {_path(4, "description")},
-        "leaf6": {_path(9, "name")},
+        "leaf6": {_path(9, "name"), "/interfaces/interface[name=Ethernet9]/name"},
     }
