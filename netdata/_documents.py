@@ -299,8 +299,9 @@ def _events(loader: Any) -> list[Any]:
             return
         top = stack[-1]
         top.size += size
-        top.height = max(top.height, height + 1)
-        if isinstance(top.value, list):
+        if height >= top.height:
+            top.height = height + 1
+        if type(top.value) is list:
             top.value.append(value)
         elif top.key is _MERGE:
             top.merged += _merge_sources(value, mark)
@@ -311,12 +312,13 @@ def _events(loader: Any) -> list[Any]:
 
     while loader.check_event():
         event = loader.get_event()
+        kind = type(event)
         mark = event.start_mark
-        if isinstance(event, yaml.DocumentStartEvent):
+        if kind is yaml.DocumentStartEvent:
             anchors.clear()
             continue
-        expects_key = bool(stack) and isinstance(stack[-1].value, dict) and stack[-1].key is _NO_KEY
-        if isinstance(event, yaml.ScalarEvent):
+        expects_key = bool(stack) and stack[-1].key is _NO_KEY and type(stack[-1].value) is dict
+        if kind is yaml.ScalarEvent:
             if "\x00" in event.value:
                 raise _Invalid("a string holds U+0000", mark)
             if expects_key:
@@ -435,6 +437,8 @@ def _plain(text: str, mark: Any) -> Any:
     flag = _BOOLS.get(text)
     if flag is not None:
         return flag
+    if text[0].isalpha():  # no number starts with a letter: most keys and strings
+        return text
     if _INT.fullmatch(text):
         digits = text.replace("_", "")
         sign, body = (digits[0], digits[1:]) if digits[0] in "+-" else ("", digits)

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from netdata._exceptions import BuildError
+from netdata.build._cache import Cache, cache_file, cache_text, read_cache
 from netdata.build._evaluate import Runner, evaluate
 from netdata.build._output import device_text, read_manifest, write_atomically, write_manifest
 from netdata.build._overlay import Device, Overlay, open_overlay
@@ -110,11 +111,12 @@ def build(
         [*transforms, *([module] if module.is_file() else [])], settings.root
     )
     schema_digest = sha256(schema.cue_file.read_bytes() + schema.meta_file.read_bytes())
+    output = settings.output
+    cache = read_cache(output, __version__)
     groups = load_groups(settings.groups)
-    hosts, problems = load_hosts(settings.inventory)
+    hosts, problems = load_hosts(settings.inventory, cache)
     problems = [*groups.problems, *problems, *_orphans(groups, hosts)]
     files, bad_names = device_file_names([h.name for h in hosts], ".json")
-    output = settings.output
     try:
         output.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -143,7 +145,7 @@ def build(
             )
             continue
         kept = previous.get(host.name)
-        if not force and kept is not None and _up_to_date(kept, digest, output):
+        if not force and kept is not None and _up_to_date(kept, digest, output, cache):
             results[host.name] = kept
             continue
         plans.append(_Plan(host, applying, files[host.name], digest))
@@ -153,8 +155,10 @@ def build(
         outcome = built[name]
         if isinstance(outcome, bytes):
             write_atomically(output, plan.file, outcome)
+            written = sha256(outcome)
+            cache.record_output(output / plan.file, written)
             results[name] = DeviceResult(
-                name, OK, plan.file, plan.digest, sha256(outcome), stamp, plan.host.summary()
+                name, OK, plan.file, plan.digest, written, stamp, plan.host.summary()
             )
         else:
             results[name] = DeviceResult(
@@ -165,6 +169,9 @@ def build(
     manifest = {n: d for n, d in previous.items() if n in names}
     manifest.update(results)
     write_manifest(output, __version__, schema_digest, manifest, problems)
+    files_now = {str(output / d.file) for d in manifest.values() if d.file is not None}
+    cache.outputs = {p: e for p, e in cache.outputs.items() if p in files_now}
+    _save(cache, output)
     return BuildResult(output, dict(sorted(results.items())), tuple(problems))
 
 
@@ -205,17 +212,34 @@ def _orphans(groups: Groups, hosts: Sequence[Host]) -> list[str]:
     ]
 
 
-def _up_to_date(kept: DeviceResult, digest: str, output: Path) -> bool:
+def _save(cache: Cache, output: Path) -> None:
+    """Write the build cache; skipped when its folder cannot be written (it only saves time)."""
+    where = cache_file(output)
+    try:
+        where.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(where.parent, where.name, cache_text(cache))
+    except (OSError, BuildError):
+        return
+
+
+def _up_to_date(kept: DeviceResult, digest: str, output: Path, cache: Cache) -> bool:
+    """Whether a device's inputs are unchanged and its file still has its ``output_digest``
+    (trusted from the cache when the file's stat identity is the recorded one)."""
     if kept.input_digest != digest:
         return False
     if kept.status != OK:
         return True
-    try:
-        return kept.file is not None and sha256((output / kept.file).read_bytes()) == (
-            kept.output_digest
-        )
-    except OSError:
+    if kept.file is None:
         return False
+    path = output / kept.file
+    recorded = cache.output_digest(path)
+    if recorded is None:
+        try:
+            recorded = sha256(path.read_bytes())
+        except OSError:
+            return False
+        cache.record_output(path, recorded)
+    return recorded == kept.output_digest
 
 
 def _evaluate_all(

@@ -24,6 +24,7 @@ from typing import Any
 
 from netdata._documents import parse_data
 from netdata._exceptions import BuildError, DocumentError, InventoryError
+from netdata.build._cache import Cache, Identity, identity
 from netdata.inventory import FileSource, Filters, fetch_inventory, open_source, safe_filename
 from netdata.settings import Inventory
 
@@ -33,6 +34,9 @@ DATA_SUFFIXES = (".yaml", ".yml", ".json")
 SUFFIXES = (*DATA_SUFFIXES, ".cue")
 _PACKAGE = re.compile(r"^\s*package\s+([A-Za-z_#$][\w$]*)", re.MULTILINE)
 _HOST_KEYS = ("role", "location", "platform", "tags", "primary_ip4", "primary_ip6")
+_KEPT = ("name", *_HOST_KEYS)
+"""The host variables the build reads in Python (selection, group files, build.json's
+``host``), all a host read from the cache has: cue reads the file itself."""
 
 
 def sha256(data: bytes) -> str:
@@ -46,7 +50,9 @@ class Host:
 
     ``file`` is the data file holding the variables (None when they come from
     a live source: the build then writes them into its private overlay) and
-    ``selector`` the labels of the device inside that file.
+    ``selector`` the labels of the device inside that file. A host read from
+    the build cache (its file unchanged) has only the variables the build
+    reads in Python (``_KEPT``): cue reads the file itself.
     """
 
     name: str
@@ -177,24 +183,39 @@ def _add(groups: Groups, level: str, path: Path) -> None:
     )
 
 
-def load_hosts(inventory: Inventory) -> tuple[list[Host], list[str]]:
+def load_hosts(inventory: Inventory, cache: Cache | None = None) -> tuple[list[Host], list[str]]:
     """The devices of the inventory, sorted by name, and problems with its files.
 
     A file inventory (one YAML/JSON file, or a folder of them as ``netdata
     inventory fetch -o`` writes) is read with the inventory's file source; a
     mapping ``{source: ..., url: ..., role/location/tag/name: ...}`` is
-    fetched live.
+    fetched live. With a ``cache``, a file unchanged since it was recorded is
+    not read (its hosts keep only the variables of ``_KEPT``), and the
+    cache's host files are replaced by the files of this inventory.
     """
+    cache = cache if cache is not None else Cache("")
+    seen: dict[str, tuple[Identity, list[list[Any]]]] = {}
+    problems: list[str] = []
     if isinstance(inventory, Mapping):
-        return _live(inventory), []
-    if inventory.is_dir():
-        return _folder(inventory)
-    if not inventory.exists():
+        hosts = _live(inventory)
+    elif inventory.is_dir():
+        hosts, problems = _folder(inventory, cache, seen)
+    elif not inventory.exists():
         raise BuildError(f"inventory {inventory} does not exist")
-    return _file_hosts(inventory), []
+    else:
+        hosts = _file_hosts(inventory, cache, seen)
+    cache.hosts = seen
+    return hosts, problems
 
 
-def _file_hosts(path: Path) -> list[Host]:
+def _file_hosts(
+    path: Path, cache: Cache, seen: dict[str, tuple[Identity, list[list[Any]]]]
+) -> list[Host]:
+    recorded = cache.hosts_of(path)
+    if recorded is not None:
+        seen[str(path)] = cache.hosts[str(path)]
+        return [Host(n, v, path, tuple(s), d) for n, s, d, v in recorded]
+    before = identity(path)
     hosts = FileSource(path).fetch(Filters())
     raw_hosts_form = _hosts_form(path)
     out = []
@@ -202,7 +223,15 @@ def _file_hosts(path: Path) -> list[Host]:
         name = host["name"]
         selector: tuple[str | int, ...] = ("hosts", name) if raw_hosts_form else (index,)
         out.append(Host(name, host, path, selector, _digest(host)))
+    if before is not None:
+        seen[str(path)] = (before, [_record(h) for h in out])
     return out
+
+
+def _record(host: Host) -> list[Any]:
+    """What the cache keeps of a host read from a file."""
+    kept = {k: host.vars[k] for k in _KEPT if k in host.vars}
+    return [host.name, list(host.selector), host.digest, kept]
 
 
 def _hosts_form(path: Path) -> bool:
@@ -216,12 +245,14 @@ def _hosts_form(path: Path) -> bool:
     return True
 
 
-def _folder(folder: Path) -> tuple[list[Host], list[str]]:
+def _folder(
+    folder: Path, cache: Cache, seen: dict[str, tuple[Identity, list[list[Any]]]]
+) -> tuple[list[Host], list[str]]:
     hosts: dict[str, Host] = {}
     problems: list[str] = []
     for path in _data_files(folder):
         try:
-            found = _file_hosts(path)
+            found = _file_hosts(path, cache, seen)
         except InventoryError as exc:
             problems.append(str(exc))
             continue

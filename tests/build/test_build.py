@@ -158,6 +158,32 @@ def test_up_to_date_devices_are_not_rebuilt_and_a_change_rebuilds_only_its_devic
     assert all(d.built for d in build(root, schema=schema_build).devices.values())
 
 
+def test_a_host_file_edited_after_a_build_is_read_again_even_at_the_same_size(
+    repo: Repo, schema_build: SchemaBuild
+) -> None:
+    """The build cache trusts an unchanged host file's stat identity, never a changed one."""
+    hosts = {
+        name: {"hosts": {name: {"role": role, "interfaces": {"Ethernet1": {"description": d}}}}}
+        for name, role, d in (("leaf1", "leaf", "to spine1"), ("spine1", "spine", "to leaf1"))
+    }
+    root = repo({f"inventory/{n}.json": json.dumps(h) for n, h in hosts.items()}
+                | {"netdata.yaml": "inventory: inventory\n"})
+    (root / "inventory" / "hosts.yaml").unlink()
+    assert all(d.built for d in build(root, schema=schema_build).devices.values())
+    again = build(root, schema=schema_build)
+    assert again.ok and not any(d.built for d in again.devices.values())
+    assert again.devices["leaf1"].host["role"] == "leaf"  # kept variables from the cache
+    leaf = root / "inventory" / "leaf1.json"
+    size = leaf.stat().st_size
+    leaf.write_text(leaf.read_text().replace("to spine1", "to spine2"))
+    assert leaf.stat().st_size == size
+    changed = build(root, schema=schema_build)
+    assert [n for n, d in changed.devices.items() if d.built] == ["leaf1"]
+    config = json.loads((root / "build" / "leaf1.json").read_text())
+    interface = config["openconfig-interfaces:interfaces"]["interface"][0]
+    assert interface["config"]["description"] == "to spine2"
+
+
 def test_selection_by_role_location_tag_device_and_shards(
     repo: Repo, schema_build: SchemaBuild
 ) -> None:
