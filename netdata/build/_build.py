@@ -27,7 +27,7 @@ from typing import Any
 
 from netdata._exceptions import BuildError
 from netdata.build._cache import Cache, cache_file, cache_text, read_cache
-from netdata.build._evaluate import Runner, evaluate
+from netdata.build._evaluate import CUE_ENV, Runner, evaluate
 from netdata.build._output import device_text, read_manifest, write_atomically, write_manifest
 from netdata.build._overlay import Device, Overlay, open_overlay
 from netdata.build._repository import (
@@ -259,13 +259,13 @@ def _evaluate_all(
     out: dict[str, bytes | list[DeviceError]] = {}
     with open_overlay(settings.root, schema, used, check=False) as fast:
         devices = _devices(fast, plans)
-        runner = Runner(fast, package, transforms, Cue(cue.binary, workdir=fast.directory),
-                        schema.schema)
+        runner = Runner(fast, package, transforms,
+                        Cue(cue.binary, workdir=fast.directory, env=CUE_ENV), schema.schema)
         evaluation = evaluate(runner, devices, jobs)
         out.update(evaluation.errors)
         verdicts = validate_documents(
             list(evaluation.configs.items()), build=schema, form="authoring", leafrefs=leafrefs,
-            jobs=jobs, cue=cue,
+            jobs=jobs, cue=Cue(cue.binary, workdir=cue.workdir, timeout=cue.timeout, env=CUE_ENV),
         )
         invalid = {r.file: r for r in verdicts if not r.valid}
         for name, config in evaluation.configs.items():
@@ -273,8 +273,8 @@ def _evaluate_all(
                 out[name] = device_text(encode_rfc7951(config, schema.schema))
     if invalid:
         with open_overlay(settings.root, schema, used, check=True) as check:
-            runner = Runner(check, package, transforms, Cue(cue.binary, workdir=check.directory),
-                            schema.schema)
+            runner = Runner(check, package, transforms,
+                            Cue(cue.binary, workdir=check.directory, env=CUE_ENV), schema.schema)
             chosen = [p for p in plans if p.host.name in invalid]
             located = evaluate(runner, _devices(check, chosen), jobs)
         for name, verdict in invalid.items():

@@ -46,10 +46,13 @@ class Cue:
         *,
         workdir: str | Path | None = None,
         timeout: float = DEFAULT_TIMEOUT,
+        env: Mapping[str, str] | None = None,
     ) -> None:
         self.binary = binary if binary is not None else find_cue()
         self.workdir = Path(workdir) if workdir is not None else None
         self.timeout = timeout
+        self.env = dict(env or {})
+        """Variables added to cue's environment (``GOGC``, say); the caller's own win."""
 
     def run(
         self,
@@ -84,6 +87,7 @@ class Cue:
                     input=data,
                     capture_output=True,
                     cwd=self.workdir,
+                    env={**self.env, **os.environ} if self.env else None,
                     timeout=limit,
                     check=False,
                 )

@@ -11,15 +11,18 @@ from push_helpers import REPO, write_targets
 
 import netdata
 
-sys.path.insert(0, str(REPO / "tests" / "build"))
-from build_fleet import write_fleet
+sys.path.insert(0, str(REPO / "bench"))
+from fleet import write_fleet  # the one fleet generator (bench/fleet.py)
 
 
 def test_a_built_repository_pushes_and_a_second_push_sends_no_set(
     sim_fleet_factory: Any, tmp_path: Path, models: Path
 ) -> None:
-    root = write_fleet(tmp_path / "repo", 3)
-    (root / "netdata.yaml").write_text(f"models: [{models}]\npush:\n  targets: targets.json\n")
+    root = tmp_path / "repo"
+    write_fleet(root, 3)
+    (root / "netdata.yaml").write_text(
+        f"inventory: inventory/hosts\nmodels: [{models}]\npush:\n  targets: targets.json\n"
+    )
     netdata.build(root)
     manifest = json.loads((root / "build" / "build.json").read_text())
     names = sorted(manifest["devices"])
