@@ -8,6 +8,7 @@ needs no settings file at all::
     transforms: transforms            # the CUE package with #Device
     output: build                     # build output folder
     models: [/path/to/yang]           # YANG model folders
+    executor: local                   # or tcp://HOST:PORT, a Dask scheduler (docs/executor.md)
     push: {...}                       # read by push only (Settings.section("push"))
 
 Paths in the file are relative to the file's folder. Precedence: command-line
@@ -27,15 +28,17 @@ from typing import Any
 
 from netdata._documents import parse_data, read_text
 from netdata._exceptions import DocumentError, SetupError
+from netdata.executor import check_spec
 
 SETTINGS_FILE = "netdata.yaml"
-KEYS = ("inventory", "groups", "transforms", "output", "models", "push")
+KEYS = ("inventory", "groups", "transforms", "output", "models", "executor", "push")
 _ENV = {
     "inventory": "NETDATA_INVENTORY",
     "groups": "NETDATA_GROUPS",
     "transforms": "NETDATA_TRANSFORMS",
     "output": "NETDATA_OUTPUT",
     "models": "NETDATA_MODELS",
+    "executor": "NETDATA_EXECUTOR",
 }
 DEFAULT_INVENTORY = "inventory/hosts.yaml"
 
@@ -53,6 +56,8 @@ class Settings:
     transforms: Path
     output: Path
     models: tuple[Path, ...] = ()
+    executor: str = "local"
+    """Where build, validate and push run their jobs: ``local`` or ``tcp://HOST:PORT``."""
     file: Path | None = None
     raw: Mapping[str, Any] = field(default_factory=dict)
 
@@ -109,6 +114,7 @@ def load_settings(start: str | Path | None = None) -> Settings:
         values[key] = _path(key, data, root, where)
     values["inventory"] = _inventory(data, root, where)
     values["models"] = _models(data, root, where)
+    values["executor"] = _executor(data, where)
     if "push" in data and not isinstance(data["push"], Mapping):
         raise SetupError(f"{where}: 'push' must be a mapping")
     return Settings(root=root, file=path, raw=data, **values)
@@ -155,6 +161,16 @@ def _models(data: Mapping[str, Any], root: Path, where: str) -> tuple[Path, ...]
     if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
         raise SetupError(f"{where}: 'models' must be a list of folder paths")
     return tuple((root / v).absolute() for v in value)
+
+
+def _executor(data: Mapping[str, Any], where: str) -> str:
+    value = os.environ.get(_ENV["executor"]) or data.get("executor", "local")
+    if not isinstance(value, str):
+        raise SetupError(f"{where}: 'executor' must be 'local' or tcp://HOST:PORT")
+    try:
+        return check_spec(value)
+    except SetupError as exc:
+        raise SetupError(f"{where}: {exc}") from None
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:

@@ -28,6 +28,7 @@ from typing import Any
 from netdata._exceptions import BuildError
 from netdata.build._cache import Cache, cache_file, cache_text, read_cache
 from netdata.build._evaluate import CUE_ENV, Runner, evaluate
+from netdata.build._jobs import evaluate_on
 from netdata.build._output import device_text, read_manifest, write_atomically, write_manifest
 from netdata.build._overlay import Device, Overlay, open_overlay
 from netdata.build._repository import (
@@ -42,6 +43,7 @@ from netdata.build._repository import (
 )
 from netdata.build._result import FAILED, OK, BuildResult, DeviceError, DeviceResult
 from netdata.cue import Cue
+from netdata.executor import Executor, open_executor
 from netdata.inventory import Filters, device_file_names, safe_filename
 from netdata.schema import SchemaBuild, build_schema, encode_rfc7951
 from netdata.settings import Settings, load_settings
@@ -90,6 +92,7 @@ def build(
     leafrefs: bool = True,
     schema: SchemaBuild | None = None,
     cue: Cue | None = None,
+    executor: str | Executor | Any = None,
 ) -> BuildResult:
     """Build the configs of the repository's devices (see docs/build.md).
 
@@ -97,6 +100,8 @@ def build(
     the current folder). Returns per device its status and errors; raises
     :class:`BuildError` (or another netdata error) only when nothing can be
     built: no transforms, an unreadable inventory file, a missing model folder.
+    ``executor``: ``"local"``, ``"tcp://HOST:PORT"`` (a Dask scheduler) or a
+    ``distributed.Client`` (default: the settings' ``executor``; docs/executor.md).
     """
     from netdata import __version__
 
@@ -149,7 +154,9 @@ def build(
             results[host.name] = kept
             continue
         plans.append(_Plan(host, applying, files[host.name], digest))
-    built = _evaluate_all(settings, schema, runner_cue, package, transforms, plans, jobs, leafrefs)
+    with open_executor(executor or settings.executor, jobs=jobs) as running:
+        built = evaluate_on(running, settings, schema, runner_cue, package, transforms, plans,
+                            leafrefs)
     for plan in plans:
         name = plan.host.name
         outcome = built[name]

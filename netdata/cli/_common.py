@@ -23,7 +23,9 @@ import argparse
 from collections.abc import Sequence
 from typing import Any, TextIO
 
+from netdata._exceptions import SetupError
 from netdata.cli._console import Console
+from netdata.executor import check_spec
 from netdata.schema import SchemaBuild, build_schema
 from netdata.settings import Settings, load_settings
 from netdata.validate import FileResult
@@ -109,6 +111,24 @@ def repository(args: argparse.Namespace) -> Settings:
     ``NETDATA_*`` environment variables over ``netdata.yaml`` / ``[tool.netdata]``; each
     command then lets its flags win (``Settings.replace``)."""
     return load_settings(getattr(args, "repo", None))
+
+
+def executor_option(parser: argparse.ArgumentParser) -> None:
+    """``--executor local|tcp://HOST:PORT``: where the jobs run (default: the settings')."""
+    parser.add_argument(
+        "--executor",
+        type=_executor,
+        metavar="SPEC",
+        help="where jobs run: local (this machine's cores) or tcp://HOST:PORT, a Dask "
+        "scheduler (default: the settings' executor, NETDATA_EXECUTOR, else local)",
+    )
+
+
+def _executor(text: str) -> str:
+    try:
+        return check_spec(text)
+    except SetupError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def models_option(parser: argparse.ArgumentParser) -> None:

@@ -9,7 +9,14 @@ from typing import Any
 
 from netdata._exceptions import UsageError
 from netdata.build import Selection, build
-from netdata.cli._common import EXIT_FOUND_PROBLEMS, EXIT_OK, add_command, console, repository
+from netdata.cli._common import (
+    EXIT_FOUND_PROBLEMS,
+    EXIT_OK,
+    add_command,
+    console,
+    executor_option,
+    repository,
+)
 
 _SHARD = re.compile(r"^(\d+)/(\d+)$")
 
@@ -58,6 +65,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--shard", metavar="I/N", help="only the I-th of N deterministic parts")
     parser.add_argument("--force", action="store_true", help="rebuild devices that are up to date")
     parser.add_argument("--jobs", type=int, default=2, help="parallel cue runs (default 2)")
+    executor_option(parser)
     parser.add_argument(
         "--no-leafref-check",
         dest="leafrefs",
@@ -85,6 +93,7 @@ def _run(args: argparse.Namespace) -> int:
         transforms=args.transforms,
         output=args.output,
         models=args.models,
+        executor=args.executor,
     )
     selection = Selection(
         tuple(args.devices),
