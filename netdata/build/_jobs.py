@@ -26,20 +26,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from netdata._exceptions import BuildError, SetupError
+from netdata._exceptions import BuildError
 from netdata.build._evaluate import SHARD_SIZE
 from netdata.build._repository import GroupFile, Host
 from netdata.build._result import DeviceError
 from netdata.cue import Cue, CueBinary
-from netdata.executor import Bundle, Executor, bundle_path, worker_name
+from netdata.executor import Bundle, Executor, bundle_path, on_worker
 from netdata.schema import SchemaBuild
 from netdata.settings import Settings
+from netdata.validate._jobs import schema_bundle
 
 if TYPE_CHECKING:
     from netdata.build._build import _Plan
 
-SCHEMA_FILES = ("schema.cue", "defaults.cue", "meta.json", "coverage.json")
-"""What a worker needs of the schema build (schema.json is for editors only)."""
 Outcome = bytes | list[DeviceError]
 
 
@@ -87,8 +86,7 @@ def evaluate_on(
     if not plans:
         return {}
     root = settings.root
-    bundle = executor.bundle(schema.directory, [n for n in SCHEMA_FILES if
-                                                (schema.directory / n).is_file()])
+    bundle = schema_bundle(executor, schema)
     if executor.remote:
         count = -(-len(plans) // SHARD_SIZE)
         shards = [list(plans[i::count]) for i in range(count)]
@@ -115,10 +113,7 @@ def run_job(item: tuple[BuildJob, Mapping[str, bytes]]) -> dict[str, bytes | lis
     from netdata.build._build import _evaluate_all, _Plan
 
     job, files = item
-    try:
-        cue = Cue(job.cue)
-    except SetupError as exc:
-        raise SetupError(f"worker {worker_name()}: {exc}") from None
+    cue = on_worker(lambda: Cue(job.cue))
     schema = SchemaBuild(bundle_path(job.schema), job.checksum)
     with _checkout(job, files) as root:
         plans = [_Plan(_host(d, root), [_group(g, root) for g in d.groups], d.out, "")

@@ -11,10 +11,12 @@ from netdata.cli._common import (
     EXIT_OK,
     add_command,
     console,
+    executor_option,
     models_option,
     repository,
 )
 from netdata.cli._console import Console, colour_enabled
+from netdata.push._cluster import Placement
 from netdata.push._device import Options
 from netdata.push._render import render_changes, render_summary
 from netdata.push._run import (
@@ -80,6 +82,19 @@ def register(subparsers: Any) -> None:
     push_parser.add_argument(
         "--journal-dir",
         help=f"where run journals go (default {DEFAULT_JOURNAL_DIR} in the repository)",
+    )
+    executor_option(push_parser)
+    push_parser.add_argument(
+        "--group-by",
+        default="location",
+        choices=("location", "role", "platform"),
+        help="on a cluster: a group's devices go to workers advertising site-<value> "
+        "(default location)",
+    )
+    push_parser.add_argument(
+        "--any-worker",
+        action="store_true",
+        help="on a cluster: a group no worker advertises goes to any worker (else it fails)",
     )
     again = push_parser.add_mutually_exclusive_group()
     again.add_argument(
@@ -184,6 +199,8 @@ def _push(args: argparse.Namespace) -> int:
                 journal_dir=args.journal_dir or settings.root / DEFAULT_JOURNAL_DIR,
                 settings=settings.section("push"),
                 settings_dir=settings.root,
+                executor=args.executor or settings.executor,
+                placement=Placement(args.group_by, args.any_worker),
             )
     print_report(out, report, args.json)
     return EXIT_OK if report.ok else EXIT_FOUND_PROBLEMS

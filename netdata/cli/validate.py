@@ -11,6 +11,7 @@ from netdata.cli._common import (
     EXIT_OK,
     add_command,
     console,
+    executor_option,
     schema_build,
     schema_options,
     verdict_text,
@@ -41,6 +42,7 @@ def register(subparsers: Any) -> None:
         help="do not require leafref targets to exist in the document",
     )
     check.add_argument("--jobs", type=int, default=2, help="parallel cue runs (default 2)")
+    executor_option(check)
     schema_options(check)
     check.set_defaults(func=_validate)
 
@@ -56,6 +58,7 @@ def _validate(args: argparse.Namespace) -> int:
             form=args.form,
             leafrefs=args.leafrefs,
             jobs=args.jobs,
+            executor=args.executor,
         )
     if args.json:
         out.json([r.as_dict() for r in results])

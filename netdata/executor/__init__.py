@@ -14,6 +14,7 @@ from netdata.executor._executor import (
     LocalExecutor,
     bundle_path,
     check_spec,
+    on_worker,
     open_executor,
     worker_name,
 )
@@ -25,6 +26,7 @@ __all__ = [
     "LocalExecutor",
     "bundle_path",
     "check_spec",
+    "on_worker",
     "open_executor",
     "worker_name",
 ]

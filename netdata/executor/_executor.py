@@ -16,10 +16,11 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from netdata._exceptions import SetupError
 
+T = TypeVar("T")
 LOCAL = "local"
 INSTALL_HINT = "pip install 'netdata-pipeline[cluster]'"
 
@@ -174,6 +175,14 @@ def bundle_path(bundle: Bundle) -> Path:
     from netdata.executor._dask import fetch_bundle
 
     return fetch_bundle(bundle)
+
+
+def on_worker(setup: Callable[[], T]) -> T:
+    """``setup()`` (finding a tool a job needs); its :class:`SetupError` names this worker."""
+    try:
+        return setup()
+    except SetupError as exc:
+        raise SetupError(f"worker {worker_name()}: {exc}") from None
 
 
 def worker_name() -> str:

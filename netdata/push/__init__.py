@@ -4,6 +4,7 @@ The only stage that talks gNMI as a client (``_gnmi.py`` is the only module
 importing pygnmi). See ``docs/push.md``.
 """
 
+from netdata.push._cluster import Placement
 from netdata.push._device import DeviceResult, Options
 from netdata.push._diff import Change, diff_configs
 from netdata.push._gnmi import Endpoint, GnmiError
@@ -17,6 +18,7 @@ __all__ = [
     "Fleet",
     "GnmiError",
     "Options",
+    "Placement",
     "Policy",
     "Report",
     "Targets",

@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from netdata._exceptions import PushError
+from netdata.executor import Executor, open_executor
+from netdata.push._cluster import Placement, push_remote
 from netdata.push._device import (
     CHANGED,
     FAILED,
@@ -148,13 +150,17 @@ def push(
     journal_dir: str | Path | None = DEFAULT_JOURNAL_DIR,
     settings: Mapping[str, Any] | None = None,
     settings_dir: str | Path | None = None,
+    executor: str | Executor | Any = None,
+    placement: Placement | None = None,
 ) -> Report:
     """Push every built device per ``options`` and ``policy``; returns the per-device results.
 
     ``targets``: a targets file; ``plaintext``: override of the targets' TLS setting;
     ``journal_dir``: where the run's journal goes (``None``: no journal, no resume);
     ``settings``: the ``push:`` section of the repository's settings, whose relative
-    paths are relative to ``settings_dir``.
+    paths are relative to ``settings_dir``; ``executor``: ``"local"`` (threads here),
+    ``"tcp://HOST:PORT"`` or a ``distributed.Client`` (jobs on the workers that
+    ``placement`` picks; docs/executor.md).
     """
     options, policy = options or Options(), policy or Policy()
     record: dict[str, Any] = {
@@ -177,7 +183,8 @@ def push(
             policy=asdict(policy),
             jobs=[j.intended.name for j in fleet.jobs],
         )
-    return _push_fleet(fleet, options, policy, journal, {})
+    with open_executor(executor, jobs=policy.concurrency) as where:
+        return _push_fleet(fleet, options, policy, journal, {}, (where, placement or Placement()))
 
 
 def _push_fleet(
@@ -186,10 +193,11 @@ def _push_fleet(
     policy: Policy,
     journal: Journal | None,
     done: Mapping[str, DeviceResult],
+    where: tuple[Executor, Placement] | None = None,
 ) -> Report:
     """Push the fleet; ``done`` devices (of a resumed run) are not touched again."""
     todo = [job for job in fleet.jobs if job.intended.name not in done]
-    runner = _Runner(fleet, options, policy, journal)
+    runner = _Runner(fleet, options, policy, journal, where)
     try:
         canary, rest = todo[: policy.canary], todo[policy.canary :]
         results = runner.run(canary, budget=1) if canary else []
@@ -267,25 +275,44 @@ def rollback(
 
 
 class _Runner:
-    def __init__(self, fleet: Fleet, options: Options, policy: Policy, journal: Journal | None):
+    def __init__(
+        self,
+        fleet: Fleet,
+        options: Options,
+        policy: Policy,
+        journal: Journal | None,
+        where: tuple[Executor, Placement] | None = None,
+    ):
         self.fleet, self.options, self.policy, self.journal = fleet, options, policy, journal
+        self.where = where
         self.stopped: str | None = None
         self._failures = 0
         self._lock = threading.Lock()
 
     def run(self, jobs: list[DeviceJob], budget: int | None) -> list[DeviceResult]:
+        if self.where is not None and self.where[0].remote:
+            executor, placement = self.where
+            results = push_remote(self, executor, jobs, budget, placement)
+            pushed = {r.device for r in results}
+            return results + [_left_out(j, self.stopped) for j in jobs
+                              if j.intended.name not in pushed]
+
         def one(job: DeviceJob) -> DeviceResult:
             if self.stopped is not None:
                 return _left_out(job, self.stopped)
             result = push_device(job, self.fleet.schema, self.options, self.journal)
-            if result.status in (FAILED, ROLLED_BACK):
-                with self._lock:
-                    self._failures += 1
-                    if budget is not None and self._failures >= budget and self.stopped is None:
-                        self.stopped = f"stopped after {self._failures} failed device(s)"
-            return result
+            return self.record(result, budget)
 
         return _pool(jobs, one, self.policy.concurrency)
+
+    def record(self, result: DeviceResult, budget: int | None) -> DeviceResult:
+        """Count a failed device; stop the run once ``budget`` devices failed."""
+        if result.status in (FAILED, ROLLED_BACK):
+            with self._lock:
+                self._failures += 1
+                if budget is not None and self._failures >= budget and self.stopped is None:
+                    self.stopped = f"stopped after {self._failures} failed device(s)"
+        return result
 
     def roll_back_changed(self, results: list[DeviceResult]) -> list[DeviceResult]:
         by_name = {j.intended.name: j for j in self.fleet.jobs}

@@ -17,6 +17,7 @@ from typing import Any
 from netdata._documents import display_name, read_document
 from netdata._exceptions import DocumentError, Problem
 from netdata.cue import Cue
+from netdata.executor import open_executor
 from netdata.schema import Schema, SchemaBuild, build_schema, decode_rfc7951
 from netdata.schema._ir import Node
 from netdata.validate._batch import vet_trees
@@ -97,21 +98,25 @@ def validate(
     leafrefs: bool = True,
     jobs: int = 2,
     cue: Cue | None = None,
+    executor: Any = None,
 ) -> list[FileResult]:
     """Validate document files; one :class:`FileResult` per file, in order.
 
     Unreadable or unparsable files are invalid results with a message naming
     the file. ``build`` defaults to :func:`build_schema` with the defaults.
+    ``executor``: ``"local"`` (default), ``"tcp://HOST:PORT"`` or a
+    ``distributed.Client`` (docs/executor.md).
     """
+    from netdata.validate._jobs import validate_on  # it imports this module
+
     loaded: list[tuple[str, Any]] = []
     for file in files:
         try:
             loaded.append((str(file), read_document(Path(file))))
         except DocumentError as exc:
             loaded.append((str(file), exc))
-    results = validate_documents(
-        loaded, build=build, form=form, leafrefs=leafrefs, jobs=jobs, cue=cue
-    )
+    with open_executor(executor, jobs=jobs) as running:
+        results = validate_on(running, loaded, build or build_schema(), form, leafrefs, cue)
     return [_with_positions(r) if r.errors and r.form != "unknown" else r for r in results]
 
 

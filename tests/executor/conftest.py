@@ -101,7 +101,7 @@ class Cluster:
         return (self.folder / f"{name}.log").read_text(errors="replace")[-2000:]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
     """A scheduler and two workers ``w1`` (``site-ams``) and ``w2`` (``site-fra``)."""
     found = Cluster(tmp_path_factory.mktemp("dask"))

@@ -14,6 +14,7 @@ import pytest
 
 import netdata
 from netdata._exceptions import SetupError
+from netdata.cli import main
 from tests.executor.conftest import Cluster
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -117,3 +118,20 @@ def test_worker_without_cue_fails_like_doctor(tmp_path: Path, cluster: Cluster) 
             _cue(None)  # type: ignore[arg-type]
     message = str(caught.value)
     assert message.startswith("worker tcp://127.0.0.1:") and str(doctor.value) in message
+
+
+def test_validate_and_the_cli_through_the_cluster(tmp_path: Path, cluster: Cluster) -> None:
+    """``netdata validate --executor`` gives the local verdicts; ``netdata build --executor``."""
+    repo = _fabric(tmp_path / "fabric")
+    assert main(["build", "--repo", str(repo), "--executor", cluster.address, "-q"]) == 1
+    files = sorted(str(p) for p in (repo / "build").glob("*.json") if p.name != "build.json")
+    bad = json.loads(Path(files[0]).read_text())
+    bad["openconfig-system:system"]["config"]["hostname"] = 7
+    (tmp_path / "bad.json").write_text(json.dumps(bad))
+    files.append(str(tmp_path / "bad.json"))
+    local = netdata.validate(files)
+    remote = netdata.validate(files, executor=cluster.address)
+    assert remote == local and [r.valid for r in remote].count(False) == 1
+    with pytest.raises(SystemExit) as usage:
+        main(["validate", "--executor", "tcp://nowhere", *files])  # no port
+    assert usage.value.code == 2
