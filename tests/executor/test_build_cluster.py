@@ -15,10 +15,10 @@ import pytest
 import netdata
 from netdata._exceptions import SetupError
 from netdata.cli import main
-from tests.executor.conftest import Cluster
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bench"))
+from cluster_lab import Cluster  # noqa: E402
 from fleet import write_fleet  # noqa: E402  (bench/fleet.py: the one fleet generator)
 
 FABRIC = ROOT / "examples" / "fabric"

@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cluster_lab import Cluster  # bench/, on sys.path by conftest.py
 
 from netdata.push import Options, Placement, Policy, diff_configs, push
 from netdata.sim.testing import sim_fleet_factory
-from tests.executor.conftest import Cluster
 from tests.push.push_helpers import MODELS, corpus, with_hostname, write_build, write_targets
 
 __all__ = ["sim_fleet_factory"]
