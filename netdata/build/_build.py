@@ -154,7 +154,8 @@ def build(
             results[host.name] = kept
             continue
         plans.append(_Plan(host, applying, files[host.name], digest))
-    with open_executor(executor or settings.executor, jobs=jobs) as running:
+    chosen = executor if executor is not None else settings.executor
+    with open_executor(chosen, jobs=jobs) as running:
         built = evaluate_on(running, settings, schema, runner_cue, package, transforms, plans,
                             leafrefs)
     for plan in plans:

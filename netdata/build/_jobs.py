@@ -70,6 +70,8 @@ class BuildJob:
     jobs: int
     cue: CueBinary | None
     """The cue binary to use on this machine; None: the worker's own (checked like doctor)."""
+    timeout: float
+    """Of each cue run."""
 
 
 def evaluate_on(
@@ -97,7 +99,7 @@ def evaluate_on(
     jobs = [
         BuildJob(where, package, names, bundle, schema.checksum,
                  tuple(_job_device(p, root, executor.remote) for p in shard), leafrefs,
-                 executor.jobs, binary)
+                 executor.jobs, binary, cue.timeout)
         for shard in shards
     ]
     files = _files(executor, settings, jobs) if executor.remote else [{} for _ in jobs]
@@ -113,7 +115,7 @@ def run_job(item: tuple[BuildJob, Mapping[str, bytes]]) -> dict[str, bytes | lis
     from netdata.build._build import _evaluate_all, _Plan
 
     job, files = item
-    cue = on_worker(lambda: Cue(job.cue))
+    cue = on_worker(lambda: Cue(job.cue, timeout=job.timeout))
     schema = SchemaBuild(bundle_path(job.schema), job.checksum)
     with _checkout(job, files) as root:
         plans = [_Plan(_host(d, root), [_group(g, root) for g in d.groups], d.out, "")

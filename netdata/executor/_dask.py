@@ -42,6 +42,7 @@ class DaskExecutor(Executor):
     @classmethod
     def connect(cls, spec: str | distributed.Client) -> DaskExecutor:
         if isinstance(spec, distributed.Client):
+            _check_versions(spec)
             return cls(spec, owned=False)
         if not isinstance(spec, str):
             raise SetupError(f"executor: expected tcp://HOST:PORT or a Client, got {spec!r}")
@@ -49,6 +50,11 @@ class DaskExecutor(Executor):
             client = distributed.Client(spec, timeout=_CONNECT_TIMEOUT, set_as_default=False)
         except (OSError, TimeoutError) as exc:
             raise SetupError(f"cannot reach the Dask scheduler {spec}: {exc}") from None
+        try:
+            _check_versions(client)
+        except BaseException:
+            client.close()
+            raise
         return cls(client, owned=True)
 
     def share(self, values: Sequence[Any]) -> list[Any]:
@@ -110,6 +116,26 @@ class DaskExecutor(Executor):
     def close(self) -> None:
         if self._owned:
             self.client.close()
+
+
+def _check_versions(client: distributed.Client) -> None:
+    """Every worker must run this netdata version (jobs are its functions and classes)."""
+    from netdata import __version__
+
+    found: dict[str, str | None] = client.run(_netdata_version)
+    other = sorted(f"{w} ({v or 'no netdata'})" for w, v in found.items() if v != __version__)
+    if other:
+        raise SetupError(
+            f"Dask workers run another netdata than this {__version__}: {', '.join(other)}"
+        )
+
+
+def _netdata_version() -> str | None:
+    try:
+        from netdata import __version__
+    except ImportError:
+        return None
+    return __version__
 
 
 def _value(value: Any) -> Any:

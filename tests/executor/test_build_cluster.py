@@ -72,19 +72,20 @@ def test_fleet_of_500_same_bytes_and_a_worker_killed_midway(
     repo = tmp_path / "fleet"
     netdata.build(repo, jobs=2)
     shutil.move(repo / "build", tmp_path / "local")
-    with cluster.client() as client:
-        killer = threading.Thread(target=_kill_when_busy, args=(cluster, client, "w2"))
-        killer.start()
-        try:
-            result = netdata.build(repo, executor=client)
-        finally:
-            killer.join()
-        assert "w2" not in cluster.workers(client)
     try:
+        with cluster.client() as client:
+            killer = threading.Thread(target=_kill_when_busy, args=(cluster, client, "w2"))
+            killer.start()
+            try:
+                result = netdata.build(repo, executor=client)
+            finally:
+                killer.join()
+            assert "w2" not in cluster.workers(client)
         assert result.ok and len(result.devices) == 500
         assert outputs(repo / "build") == outputs(tmp_path / "local")
     finally:
-        cluster.start_worker("w2", "site-fra=1")
+        if "w2" not in cluster.processes:
+            cluster.start_worker("w2", "site-fra=1")
 
 
 def _kill_when_busy(cluster: Cluster, client: Any, name: str) -> None:
