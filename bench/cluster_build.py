@@ -13,7 +13,7 @@ cannot be faster than local; what it costs more is the overhead, and the
 per-shard CPU on a worker is what a bigger cluster divides:
 
     estimated wall(100k, W) = coordinator CPU per device * 100,000
-                              + ⌈1,000 shards / W⌉ * worker CPU per shard
+                              + ⌈(100,000 / SHARD_SIZE) shards / W⌉ * worker CPU per shard
 
 (one core per worker thread; the coordinator's part, reading inputs and
 writing files, is serial). Run under the bench lock; the load average is

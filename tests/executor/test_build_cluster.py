@@ -67,7 +67,7 @@ def test_fabric_same_bytes_as_local(tmp_path: Path, cluster: Cluster) -> None:
 def test_fleet_of_500_same_bytes_and_a_worker_killed_midway(
     tmp_path: Path, cluster: Cluster
 ) -> None:
-    """Five shards of 100 on two one-thread workers; w2 is killed while it runs one."""
+    """Shards of SHARD_SIZE on two one-thread workers; w2 is killed while it runs one."""
     write_fleet(tmp_path / "fleet", 500)
     repo = tmp_path / "fleet"
     netdata.build(repo, jobs=2)
