@@ -75,6 +75,11 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--latency", type=float, default=0.0, help="seconds added to every RPC")
     parser.add_argument(
+        "--refuse-config-gets",
+        action="store_true",
+        help="answer a Get of datatype CONFIG with UNIMPLEMENTED (a target serving ALL only)",
+    )
+    parser.add_argument(
         "--max-message-mb",
         type=int,
         default=256,
@@ -112,6 +117,8 @@ def _run(args: argparse.Namespace) -> int:
     with fleet:
         for device in fleet:
             device.set_latency(args.latency)
+            if args.refuse_config_gets:
+                device.refuse_config_gets()
         gateway = fleet.gateway_address
         tls_cert = str(fleet.tls_files.cert) if fleet.tls_files is not None else None
         if args.write_targets:

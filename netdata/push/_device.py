@@ -46,6 +46,9 @@ class DeviceResult:
     seconds: float = 0.0
     before: str | None = None
     """The journal's snapshot of the device before the Set (relative path), if taken."""
+    datatype: str | None = None
+    """The Get datatype the device was read with: ``config``, or ``all`` for a target that
+    refuses CONFIG; None if it was not read."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -54,6 +57,7 @@ class DeviceResult:
             "changes": [c.to_json() for c in self.changes],
             "message": self.message,
             "seconds": round(self.seconds, 3),
+            "datatype": self.datatype,
         }
 
 
@@ -66,15 +70,37 @@ class DeviceJob:
     commit_confirmed: bool
 
 
-def get_running(session: Session, roots: list[str], *, wait: bool = False) -> dict[str, Any]:
-    """The managed roots as configured: Get CONFIG, or ALL for a target refusing CONFIG
-    (the diff ignores the state data ALL brings)."""
-    try:
-        return session.get(roots, "config", wait=wait)
-    except GnmiError as exc:
-        if exc.code not in ("UNIMPLEMENTED", "INVALID_ARGUMENT"):
-            raise
-        return session.get(roots, "all", wait=wait)
+REFUSALS = frozenset({"UNIMPLEMENTED", "INVALID_ARGUMENT"})
+"""Codes with which a target refuses a Get of datatype CONFIG (then ALL is asked for)."""
+
+
+@dataclass
+class Running:
+    """Reads one device's managed roots as configured: Get CONFIG, or for a target that
+    refuses CONFIG, ALL from then on (the diff ignores the state data ALL brings);
+    ``datatype`` and ``note`` say which."""
+
+    session: Session
+    roots: list[str]
+    datatype: str = "config"
+    note: str = ""
+
+    def get(self, *, wait: bool = False) -> dict[str, Any]:
+        if self.datatype == "config":
+            try:
+                return self.session.get(self.roots, "config", wait=wait)
+            except GnmiError as exc:
+                if exc.code not in REFUSALS:
+                    raise
+                self.datatype = "all"
+                self.note = f"read with datatype ALL: the device refused CONFIG ({exc.code})"
+        return self.session.get(self.roots, "all", wait=wait)
+
+    def record(self, result: DeviceResult) -> None:
+        """Put which datatype was read into ``result`` (the note if it has no message)."""
+        result.datatype = self.datatype
+        if self.note and not result.message:
+            result.message = self.note
 
 
 def diff_device(job: DeviceJob, schema: Schema, mode: str) -> DeviceResult:
@@ -83,12 +109,15 @@ def diff_device(job: DeviceJob, schema: Schema, mode: str) -> DeviceResult:
     try:
         with Session(job.endpoint) as session:
             session.capabilities()
-            running = get_running(session, list(job.intended.roots))
+            reader = Running(session, list(job.intended.roots))
+            running = reader.get()
     except PushError as exc:
         return DeviceResult(job.intended.name, FAILED, message=str(exc), seconds=_since(started))
     changes = diff_configs(job.intended.roots, running, schema, mode=mode)
-    status = WOULD_CHANGE if changes else UNCHANGED
-    return DeviceResult(job.intended.name, status, changes, seconds=_since(started))
+    result = DeviceResult(job.intended.name, WOULD_CHANGE if changes else UNCHANGED, changes)
+    reader.record(result)
+    result.seconds = _since(started)
+    return result
 
 
 def push_device(
@@ -99,7 +128,12 @@ def push_device(
     result = DeviceResult(job.intended.name, FAILED)
     try:
         with Session(job.endpoint) as session:
-            _Attempt(session, job, schema, options, journal, result).run()
+            read = Running(session, list(job.intended.roots))
+            attempt = _Attempt(session, read, job, schema, options, journal, result)
+            try:
+                attempt.run()
+            finally:
+                attempt.read.record(result)
     except PushError as exc:
         result.status, result.message = FAILED, str(exc)
     result.seconds = _since(started)
@@ -120,6 +154,7 @@ class _Attempt:
     """One device's push, step by step; fills in ``result``."""
 
     session: Session
+    read: Running
     job: DeviceJob
     schema: Schema
     options: Options
@@ -131,7 +166,7 @@ class _Attempt:
     def run(self) -> None:
         intended, journal, result = self.job.intended, self.journal, self.result
         self.session.capabilities()
-        self.before = get_running(self.session, list(intended.roots))
+        self.before = self.read.get()
         result.changes = self._diff(self.before)
         if journal is not None:
             result.before = journal.snapshot(intended.name, "before", self.before)
@@ -179,7 +214,7 @@ class _Attempt:
     def _verify(self) -> None:
         """Get after the Set: confirm if the device holds the intended config, else undo."""
         result, commit = self.result, self.commit
-        remaining = self._diff(get_running(self.session, list(self.job.intended.roots)))
+        remaining = self._diff(self.read.get())
         if remaining:
             result.message = (
                 f"verification failed: {len(remaining)} difference(s) after the Set, "
@@ -189,7 +224,7 @@ class _Attempt:
                 self.session.set(commit=Commit(commit.id, "cancel"))
                 result.status, result.message = ROLLED_BACK, result.message + "; commit cancelled"
             elif self.options.rollback_on_failure:
-                restore(self.session, self.job, self.schema, self.before)
+                restore(self.read, self.job, self.schema, self.before)
                 result.status, result.message = ROLLED_BACK, result.message + "; restored"
             return
         if commit is not None:
@@ -207,7 +242,7 @@ class _Attempt:
         raise. A fresh channel, and a Get that waits up to its deadline for the device."""
         self.session.reconnect()
         try:
-            now = get_running(self.session, list(self.job.intended.roots), wait=True)
+            now = self.read.get(wait=True)
         except GnmiError as exc:
             raise PushError(
                 f"{error}; the device did not answer the Get that checks the outcome "
@@ -222,18 +257,18 @@ class _Attempt:
         raise PushError(f"{error}; a Get shows neither the old nor the new configuration")
 
 
-def restore(session: Session, job: DeviceJob, schema: Schema, before: dict[str, Any]) -> bool:
+def restore(read: Running, job: DeviceJob, schema: Schema, before: dict[str, Any]) -> bool:
     """Put the managed roots back as ``before`` (a root absent before is deleted), then
     verify; False if the device already held ``before`` (nothing sent)."""
-    roots = list(job.intended.roots)
+    roots = read.roots
     target = _as_intended(job, before)
-    if not diff_configs(target, get_running(session, roots), schema):
+    if not diff_configs(target, read.get(), schema):
         return False
-    session.set(
+    read.session.set(
         replace={r: json.dumps(before[r], separators=(",", ":")) for r in roots if r in before},
         delete=[r for r in roots if r not in before],
     )
-    left = diff_configs(target, get_running(session, roots), schema)
+    left = diff_configs(target, read.get(), schema)
     if left:
         raise PushError(
             f"{job.intended.name}: the restore left {len(left)} difference(s), "

@@ -23,6 +23,7 @@ from netdata.push._device import (
     DeviceJob,
     DeviceResult,
     Options,
+    Running,
     diff_device,
     push_device,
     restore,
@@ -255,7 +256,7 @@ def rollback(
             before = journal.load_snapshot(befores[name])
             with Session(job.endpoint) as session:
                 session.capabilities()
-                changed = restore(session, job, fleet.schema, before)
+                changed = restore(_reader(session, job), job, fleet.schema, before)
             result = DeviceResult(
                 name,
                 ROLLED_BACK if changed else UNCHANGED,
@@ -324,7 +325,8 @@ class _Runner:
             job = by_name[result.device]
             try:
                 with Session(job.endpoint) as session:
-                    restore(session, job, self.fleet.schema, journal.load_snapshot(result.before))
+                    before = journal.load_snapshot(result.before)
+                    restore(_reader(session, job), job, self.fleet.schema, before)
                 result.status, result.message = ROLLED_BACK, "restored: the run stopped"
             except PushError as exc:
                 result.status, result.message = FAILED, f"rollback failed: {exc}"
@@ -334,6 +336,10 @@ class _Runner:
             return result
 
         return _pool(results, undo, self.policy.concurrency)
+
+
+def _reader(session: Session, job: DeviceJob) -> Running:
+    return Running(session, list(job.intended.roots))
 
 
 def _left_out(job: DeviceJob, why: str | None) -> DeviceResult:

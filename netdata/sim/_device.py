@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     from netdata.sim._endpoint import Endpoint
 
 T = TypeVar("T")
+KEEP = "\0keep"
+"""``Faults.misapply``: the device keeps its configuration from before the Set."""
 
 
 class DeviceHost(Protocol):
@@ -45,7 +47,11 @@ class Faults:
     fail with its status code; a drop makes the device drop the connection in
     the middle of the next Set, after validation and before the commit (or, with
     ``drop_committed``, just after it). ``stall`` seconds become the latency once
-    the next Set is committed (a device that stops answering).
+    the next Set is committed (a device that stops answering). A ``misapply``
+    makes the next valid Set succeed while the device then holds that
+    canonical text instead (``KEEP``: its configuration before the Set).
+    ``config_refusal`` fails every Get of datatype CONFIG with its status
+    (a target that serves ``ALL`` only).
     """
 
     latency: float = 0.0
@@ -54,6 +60,8 @@ class Faults:
     drop: bool = False
     drop_committed: bool = False
     stall: float = 0.0
+    misapply: str | None = None
+    config_refusal: tuple[grpc.StatusCode, str] | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def raise_rejection(self) -> None:
@@ -68,6 +76,20 @@ class Faults:
         with self._lock:
             drop, self.drop = self.drop, False
         return drop
+
+    def held_after_set(self, current: str, new: str) -> str:
+        """What the device holds after a valid Set from ``current`` to ``new``: ``new``,
+        unless a misapply is armed (then disarmed)."""
+        with self._lock:
+            misapply, self.misapply = self.misapply, None
+        if misapply is None:
+            return new
+        return current if misapply == KEEP else misapply
+
+    def check_get(self, config: bool) -> None:
+        """Refuse a Get of datatype CONFIG (``config``) if the device is set to."""
+        if self.config_refusal is not None and config:
+            raise GnmiError(*self.config_refusal)
 
     def after_commit(self) -> bool:
         """Apply a stall armed for after the next commit; True once if a drop after it is armed."""
@@ -214,6 +236,22 @@ class SimDevice:
         """Once the next Set is committed, answer every RPC only after ``seconds``."""
         self.faults.stall = seconds
 
+    def misapply_next_set(self, holds: str | dict[str, Any] | None = None) -> None:
+        """Accept the next valid Set (success answered, commit counted) but then hold
+        ``holds`` (a whole configuration, validated now) instead of what was set; by
+        default the configuration from before the Set (a device that ignores it)."""
+        where = f"device {self.name}: misapply_next_set"
+        self.faults.misapply = KEEP if holds is None else self._host.canonical(holds, where)
+
+    def refuse_config_gets(
+        self,
+        code: grpc.StatusCode = grpc.StatusCode.UNIMPLEMENTED,
+        message: str = "datatype CONFIG is not supported: ask for ALL",
+    ) -> None:
+        """Fail every Get of datatype CONFIG with ``code`` (STATE, OPERATIONAL and ALL
+        still work) until :meth:`clear_faults`."""
+        self.faults.config_refusal = (code, f"{self.name}: {message}")
+
     def refuse_connections(self) -> None:
         """Close the device's port: new connections are refused, open ones are cut."""
         self.faults.refusing = True
@@ -230,6 +268,7 @@ class SimDevice:
         self.faults.rejection = None
         self.faults.drop = self.faults.drop_committed = False
         self.faults.stall = 0.0
+        self.faults.misapply = self.faults.config_refusal = None
         if self.faults.refusing:
             self.accept_connections()
 

@@ -201,6 +201,7 @@ def test_sim_serves_a_build_and_writes_its_targets(tmp_path: Path) -> None:
             "ops",
             "--write-targets",
             "targets.json",
+            "--refuse-config-gets",
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -222,6 +223,10 @@ def test_sim_serves_a_build_and_writes_its_targets(tmp_path: Path) -> None:
             "diff", "--build-dir", "build", "--targets", "targets.json", cwd=tmp_path, env=env
         )
         assert again.returncode == 0 and "3 unchanged" in again.stdout
+        assert "read with datatype ALL: the device refused CONFIG (UNIMPLEMENTED)" in again.stdout
+        as_json = netdata("diff", "--targets", "targets.json", "--json", cwd=tmp_path, env=env)
+        devices = json.loads(as_json.stdout)["devices"]
+        assert [d["datatype"] for d in devices] == ["all"] * 3
         assert "pw" not in (tmp_path / "targets.json").read_text()
     finally:
         sim.kill()

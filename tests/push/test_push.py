@@ -227,3 +227,64 @@ def test_journal_records_every_step_and_rolls_a_run_back(
     again = rollback(report.journal)
     assert {r.status for r in again.results} == {"unchanged"}
     assert "pa55-w0rd" not in report.journal.read_text()
+
+
+@pytest.mark.parametrize("confirmed", [True, False], ids=["commit-confirmed", "restore"])
+def test_a_device_holding_something_else_after_its_set_is_rolled_back(
+    sim_fleet_factory: Any, tmp_path: Path, schema: Any, confirmed: bool
+) -> None:
+    lab = make_lab(sim_fleet_factory, tmp_path, commit_confirmed=confirmed)
+    old = {"openconfig-system:system": {"config": {"hostname": "old"}}}
+    for name in NAMES:
+        lab.fleet[name].load_config(old)
+    lab.fleet["leaf3"].misapply_next_set(with_hostname(corpus("p001"), "leaf3"))
+    report = lab.push(rollback_on_failure=True, policy={"concurrency": 1})
+    assert lab.status(report) == {
+        "leaf1": "rolled-back",
+        "leaf2": "rolled-back",
+        "leaf3": "rolled-back",
+        "leaf4": "skipped",
+    }
+    leaf3 = {r.device: r for r in report.results}["leaf3"].message
+    assert leaf3.startswith("verification failed: ")
+    assert leaf3.endswith("; commit cancelled" if confirmed else "; restored")
+    assert report.stopped and not report.ok
+    assert all(lab.fleet[n].config == old for n in NAMES)  # the whole fleet is old
+    assert all(lab.fleet[n].pending_commit is None for n in NAMES)
+
+
+def test_a_failed_verification_without_rollback_is_reported_failed(
+    sim_fleet_factory: Any, tmp_path: Path, schema: Any
+) -> None:
+    lab = make_lab(sim_fleet_factory, tmp_path, commit_confirmed=False)
+    lab.fleet["leaf2"].misapply_next_set()  # answers the Set, keeps the old config
+    report = lab.push(policy={"concurrency": 1})
+    assert lab.status(report) == {
+        "leaf1": "changed",
+        "leaf2": "failed",
+        "leaf3": "skipped",
+        "leaf4": "skipped",
+    }
+    message = {r.device: r for r in report.results}["leaf2"].message
+    assert message.startswith("verification failed: ") and "difference(s) after the Set" in message
+    assert lab.fleet["leaf2"].commits == 1  # the Set was answered as a success
+    assert lab.holds_intended("leaf1", schema)  # every device entirely new or entirely old
+    assert all(lab.fleet[n].config == {} for n in NAMES[1:])
+
+
+def test_a_target_refusing_config_gets_is_read_with_all(lab: Lab, schema: Any) -> None:
+    for name in ("leaf2", "leaf4"):
+        lab.fleet[name].refuse_config_gets()
+    dry = lab.push(dry_run=True)
+    assert lab.status(dry) == dict.fromkeys(NAMES, "would-change")
+    datatypes = {r.device: r.datatype for r in dry.results}
+    assert datatypes == {"leaf1": "config", "leaf2": "all", "leaf3": "config", "leaf4": "all"}
+    leaf2 = {r.device: r for r in dry.results}["leaf2"]
+    assert "datatype ALL" in leaf2.message and "UNIMPLEMENTED" in leaf2.message
+    assert leaf2.to_json()["datatype"] == "all"
+    report = lab.push()
+    assert lab.status(report) == dict.fromkeys(NAMES, "changed")  # verified through ALL
+    assert all(lab.holds_intended(n, schema) for n in NAMES)
+    again = diff(lab.build, targets=lab.targets)
+    assert again.counts["unchanged"] == 4  # ALL brings state data: the diff ignores it
+    assert {r.device: r.datatype for r in again.results} == datatypes

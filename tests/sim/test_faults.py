@@ -11,6 +11,9 @@ import pytest
 from pygnmi.spec.v080 import gnmi_pb2, gnmi_pb2_grpc
 from sim_helpers import IFACE, P001, client, corpus_text, status_of
 
+from netdata import DocumentError
+from netdata.sim import commit_extension
+
 MTU = IFACE.format("Ethernet1") + "/config"
 
 
@@ -96,6 +99,69 @@ def test_stall_after_the_next_set(dev: Any) -> None:
         assert info.value.code() == grpc.StatusCode.DEADLINE_EXCEEDED
     dev.clear_faults()
     assert dev.faults.latency == 0
+
+
+def test_misapply_answers_the_set_but_keeps_the_old_config(dev: Any) -> None:
+    before = dev.config_text
+    dev.misapply_next_set()
+    with client(dev) as gc:
+        assert set_mtu(gc, 1500)  # answered as a success
+        assert dev.config_text == before and dev.commits == 1
+        set_mtu(gc, 1500)  # only the next Set was misapplied
+    assert dev.config["openconfig-interfaces:interfaces"]["interface"][0]["config"]["mtu"] == 1500
+
+
+def test_misapply_holds_another_validated_config(dev: Any) -> None:
+    other = {"openconfig-system:system": {"config": {"hostname": "elsewhere"}}}
+    with pytest.raises(DocumentError, match="misapply_next_set"):
+        dev.misapply_next_set({"openconfig-system:system": {"config": {"mtu": 1}}})
+    dev.misapply_next_set(other)
+    with client(dev) as gc:
+        assert set_mtu(gc, 1500)
+    assert dev.config == other and dev.commits == 1
+
+
+def test_a_misapplied_commit_confirmed_set_cancels_to_the_old_config(dev: Any) -> None:
+    before = dev.config_text
+    dev.misapply_next_set({"openconfig-system:system": {"config": {"hostname": "x"}}})
+    update = gnmi_pb2.Update(
+        path=gnmi_pb2.Path(elem=[gnmi_pb2.PathElem(name="openconfig-system:system")]),
+        val=gnmi_pb2.TypedValue(json_ietf_val=b'{"config": {"hostname": "y"}}'),
+    )
+    with grpc.insecure_channel("{}:{}".format(*dev.address)) as channel:
+        set_ = gnmi_pb2_grpc.gNMIStub(channel).Set
+        set_(gnmi_pb2.SetRequest(update=[update], extension=[commit_extension("c1")]), timeout=5)
+        assert dev.config == {"openconfig-system:system": {"config": {"hostname": "x"}}}
+        set_(gnmi_pb2.SetRequest(extension=[commit_extension("c1", "cancel")]), timeout=5)
+    assert dev.config_text == before and dev.pending_commit is None
+
+
+def test_refuse_config_gets_until_cleared(dev: Any) -> None:
+    dev.refuse_config_gets()
+    with grpc.insecure_channel("{}:{}".format(*dev.address)) as channel:
+        get = gnmi_pb2_grpc.gNMIStub(channel).Get
+
+        def get_mtu(datatype: Any) -> Any:
+            root = gnmi_pb2.PathElem(name="openconfig-interfaces:interfaces")
+            request = gnmi_pb2.GetRequest(
+                path=[gnmi_pb2.Path(elem=[root])],
+                type=datatype,
+                encoding=gnmi_pb2.Encoding.JSON_IETF,
+            )
+            return get(request, timeout=5)
+
+        with pytest.raises(grpc.RpcError) as info:
+            get_mtu(gnmi_pb2.GetRequest.DataType.CONFIG)
+        assert info.value.code() == grpc.StatusCode.UNIMPLEMENTED
+        assert "d1" in (info.value.details() or "") and "ALL" in (info.value.details() or "")
+        for datatype in ("ALL", "STATE", "OPERATIONAL"):
+            assert get_mtu(gnmi_pb2.GetRequest.DataType.Value(datatype)).notification
+        dev.refuse_config_gets(grpc.StatusCode.INVALID_ARGUMENT, "no such datatype")
+        with pytest.raises(grpc.RpcError) as info:
+            get_mtu(gnmi_pb2.GetRequest.DataType.CONFIG)
+        assert info.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+        dev.clear_faults()
+        assert get_mtu(gnmi_pb2.GetRequest.DataType.CONFIG).notification
 
 
 def test_refused_connections_then_accepted_again(dev: Any) -> None:
