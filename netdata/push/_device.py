@@ -61,6 +61,17 @@ class DeviceResult:
         }
 
 
+@dataclass(frozen=True)
+class Interrupted:
+    """A device whose Set an interrupted run sent without recording its result: the
+    outcome is unknown. ``commit``: the Set's commit-confirmed id; ``before``: the
+    journal's snapshot from before that Set (``before_file`` its relative path)."""
+
+    commit: str | None
+    before: dict[str, Any]
+    before_file: str
+
+
 @dataclass
 class DeviceJob:
     """One device to process: its intended config, endpoint and commit-confirmed support."""
@@ -121,15 +132,24 @@ def diff_device(job: DeviceJob, schema: Schema, mode: str) -> DeviceResult:
 
 
 def push_device(
-    job: DeviceJob, schema: Schema, options: Options, journal: Journal | None
+    job: DeviceJob,
+    schema: Schema,
+    options: Options,
+    journal: Journal | None,
+    interrupted: Interrupted | None = None,
 ) -> DeviceResult:
-    """Diff, Set, verify and confirm one device; never raises for a device's failure."""
+    """Diff, Set, verify and confirm one device; never raises for a device's failure.
+
+    ``interrupted`` (on resume): the device's Set of unknown outcome. A Get decides
+    before anything is sent: the new config is confirmed and reported ``changed``, the
+    old one is pushed as usual, anything else fails without a Set.
+    """
     started = time.monotonic()
     result = DeviceResult(job.intended.name, FAILED)
     try:
         with Session(job.endpoint) as session:
             read = Running(session, list(job.intended.roots))
-            attempt = _Attempt(session, read, job, schema, options, journal, result)
+            attempt = _Attempt(session, read, job, schema, options, journal, result, interrupted)
             try:
                 attempt.run()
             finally:
@@ -160,6 +180,7 @@ class _Attempt:
     options: Options
     journal: Journal | None
     result: DeviceResult
+    interrupted: Interrupted | None = None
     before: dict[str, Any] = field(default_factory=dict)
     commit: Commit | None = None
 
@@ -167,6 +188,8 @@ class _Attempt:
         intended, journal, result = self.job.intended, self.journal, self.result
         self.session.capabilities()
         self.before = self.read.get()
+        if self.interrupted is not None and self._settled(self.interrupted):
+            return
         result.changes = self._diff(self.before)
         if journal is not None:
             result.before = journal.snapshot(intended.name, "before", self.before)
@@ -208,6 +231,30 @@ class _Attempt:
                 f"{self.options.confirm_timeout:g} s"
             )
 
+    def _settled(self, was: Interrupted) -> bool:
+        """The interrupted Set's outcome from the Get just made: True if the device holds
+        the new config (confirmed now if it waits for that; reported changed), False if it
+        holds the old one (push as usual); neither fails, and nothing is re-sent."""
+        intended, result = self.job.intended, self.result
+        if not self._diff(self.before):
+            if was.commit is not None:
+                try:
+                    self.session.set(commit=Commit(was.commit, "confirm"))
+                except GnmiError as exc:
+                    if exc.code != "FAILED_PRECONDITION":  # else: confirmed before the kill
+                        raise
+            result.changes = self._diff(was.before)
+            result.before = was.before_file
+            self._verified()
+            result.message = "the interrupted run's Set was applied (verified by Get on resume)"
+            return True
+        if diff_configs(_as_intended(self.job, was.before), self.before, self.schema):
+            raise PushError(
+                f"{intended.name}: the interrupted run's Set of unknown outcome left neither the "
+                "old nor the new configuration: not sent again"
+            )
+        return False
+
     def _diff(self, running: dict[str, Any]) -> list[Change]:
         return diff_configs(self.job.intended.roots, running, self.schema, mode=self.options.mode)
 
@@ -229,13 +276,17 @@ class _Attempt:
             return
         if commit is not None:
             self.session.set(commit=Commit(commit.id, "confirm"))
+        self._verified()
+
+    def _verified(self) -> None:
+        """The device holds the build's file: journal it (that file and its digest are the
+        after state) and report the device changed."""
         if self.journal is not None:
-            # verified equal to the build's file: that file (and its digest) is the after state
             intended = self.job.intended
             self.journal.event(
                 "verified", intended.name, after=str(intended.file), output_digest=intended.digest
             )
-        result.status = CHANGED
+        self.result.status = CHANGED
 
     def _resolve_unknown(self, error: GnmiError) -> None:
         """After a Set of unknown outcome: return if the device holds the new config, else

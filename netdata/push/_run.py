@@ -22,6 +22,7 @@ from netdata.push._device import (
     UNCHANGED,
     DeviceJob,
     DeviceResult,
+    Interrupted,
     Options,
     Running,
     diff_device,
@@ -185,7 +186,9 @@ def push(
             jobs=[j.intended.name for j in fleet.jobs],
         )
     with open_executor(executor, jobs=policy.concurrency) as where:
-        return _push_fleet(fleet, options, policy, journal, {}, (where, placement or Placement()))
+        return _push_fleet(
+            fleet, options, policy, journal, {}, {}, (where, placement or Placement())
+        )
 
 
 def _push_fleet(
@@ -194,11 +197,13 @@ def _push_fleet(
     policy: Policy,
     journal: Journal | None,
     done: Mapping[str, DeviceResult],
+    interrupted: Mapping[str, Interrupted],
     where: tuple[Executor, Placement] | None = None,
 ) -> Report:
-    """Push the fleet; ``done`` devices (of a resumed run) are not touched again."""
+    """Push the fleet; ``done`` devices (of a resumed run) are not touched again, and
+    ``interrupted`` ones are first checked by a Get (:func:`push_device`)."""
     todo = [job for job in fleet.jobs if job.intended.name not in done]
-    runner = _Runner(fleet, options, policy, journal, where)
+    runner = _Runner(fleet, options, policy, journal, interrupted, where)
     try:
         canary, rest = todo[: policy.canary], todo[policy.canary :]
         results = runner.run(canary, budget=1) if canary else []
@@ -222,18 +227,42 @@ def _push_fleet(
 
 
 def resume(journal_path: str | Path, *, models: ModelsArg = None) -> Report:
-    """Finish an interrupted run: devices whose result is changed or unchanged are kept."""
+    """Finish an interrupted run: devices whose result is changed or unchanged are kept
+    (no RPC); a device whose Set was sent but neither verified nor answered (or, when
+    commit-confirmed, not confirmed) is checked by a Get before anything is sent again;
+    the others are pushed."""
     events = read_events(journal_path)
     run = events[0]
-    done = {
-        e["device"]: DeviceResult(e["device"], e["status"], message="done before the resume")
-        for e in events
-        if e.get("event") == "result" and e.get("status") in (CHANGED, UNCHANGED)
+    journal = Journal(Path(journal_path))
+    done: dict[str, DeviceResult] = {}
+    unknown: dict[str, str | None] = {}  # device -> commit id of its unsettled Set
+    for event in events:
+        kind, name = event.get("event"), str(event.get("device"))
+        if kind == "set":
+            unknown[name] = event.get("commit")
+        elif kind == "verified" or (kind == "result" and unknown.get(name) is None):
+            unknown.pop(name, None)  # settled; a failed commit-confirmed one may still wait
+        if kind == "result" and event.get("status") in (CHANGED, UNCHANGED):
+            done[name] = DeviceResult(name, event["status"], message="done before the resume")
+    befores = _befores(events)
+    interrupted = {
+        name: Interrupted(commit, journal.load_snapshot(befores[name]), befores[name])
+        for name, commit in unknown.items()
     }
     fleet = _reopen(run, models)
-    journal = Journal(Path(journal_path))
-    journal.event("resume", done=sorted(done))
-    return _push_fleet(fleet, Options(**run["options"]), Policy(**run["policy"]), journal, done)
+    journal.event("resume", done=sorted(done), unknown=sorted(interrupted))
+    return _push_fleet(
+        fleet, Options(**run["options"]), Policy(**run["policy"]), journal, done, interrupted
+    )
+
+
+def _befores(events: Sequence[Mapping[str, Any]]) -> dict[str, str]:
+    """Each device's first before-snapshot of the run (a resume may Get it again)."""
+    befores: dict[str, str] = {}
+    for event in events:
+        if event.get("event") == "diff":
+            befores.setdefault(event["device"], event["before"])
+    return befores
 
 
 def rollback(
@@ -246,7 +275,7 @@ def rollback(
     events = read_events(journal_path)
     fleet = _reopen(events[0], models)
     sent = {e["device"] for e in events if e.get("event") == "set"}
-    befores = {e["device"]: e["before"] for e in events if e.get("event") == "diff"}
+    befores = _befores(events)
     journal = Journal(Path(journal_path))
     journal.event("rollback")
 
@@ -282,10 +311,11 @@ class _Runner:
         options: Options,
         policy: Policy,
         journal: Journal | None,
+        interrupted: Mapping[str, Interrupted],
         where: tuple[Executor, Placement] | None = None,
     ):
         self.fleet, self.options, self.policy, self.journal = fleet, options, policy, journal
-        self.where = where
+        self.interrupted, self.where = interrupted, where
         self.stopped: str | None = None
         self._failures = 0
         self._lock = threading.Lock()
@@ -301,7 +331,10 @@ class _Runner:
         def one(job: DeviceJob) -> DeviceResult:
             if self.stopped is not None:
                 return _left_out(job, self.stopped)
-            result = push_device(job, self.fleet.schema, self.options, self.journal)
+            name = job.intended.name
+            result = push_device(
+                job, self.fleet.schema, self.options, self.journal, self.interrupted.get(name)
+            )
             return self.record(result, budget)
 
         return _pool(jobs, one, self.policy.concurrency)

@@ -185,6 +185,83 @@ def test_a_killed_run_resumes_from_its_journal(
     assert "resume" in events and events[-1] == "end"
 
 
+def wait_for_journal(folder: Path, ready: Any) -> Path:
+    """The run's journal once ``ready(events)`` holds (a minute at most)."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        found = sorted(folder.glob("*.jsonl")) if folder.is_dir() else []
+        if found:
+            events = []
+            for line in found[0].read_text().splitlines():
+                try:
+                    events.append(json.loads(line))
+                except ValueError:  # a line being written
+                    break
+            if ready(events):
+                return found[0]
+        time.sleep(0.05)
+    raise AssertionError("the run did not get there")
+
+
+@pytest.mark.parametrize("expired", [False, True], ids=["still-pending", "timer-expired"])
+def test_a_set_of_unknown_outcome_is_checked_by_a_get_on_resume(
+    sim_fleet_factory: Any, tmp_path: Path, schema: Any, expired: bool
+) -> None:
+    names = NAMES[:4]
+    fleet, configs = lab(sim_fleet_factory, tmp_path, names, "p001")
+    fleet["leaf2"].stall_after_next_set(60)  # committed, then no answer: the verify Get hangs
+    timeout = "2" if expired else "120"
+    run = netdata_process(
+        "push",
+        "--targets",
+        "targets.json",
+        "--concurrency",
+        "1",
+        "--confirm-timeout",
+        timeout,
+        cwd=tmp_path,
+    )
+
+    def leaf2_set_sent(events: list[dict[str, Any]]) -> bool:
+        return any(e["event"] == "set" and e.get("device") == "leaf2" for e in events)
+
+    journal = wait_for_journal(tmp_path / ".netdata" / "journal", leaf2_set_sent)
+    deadline = time.monotonic() + 10
+    while fleet["leaf2"].commits == 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    run.send_signal(signal.SIGKILL)  # the Set is committed, its verification not answered
+    run.wait()
+    leaf2 = fleet["leaf2"]
+    assert leaf2.commits == 1 and leaf2.pending_commit is not None
+    leaf2.clear_faults()
+    if expired:  # the device rolled itself back: the old config, so the Set is sent again
+        deadline = time.monotonic() + 10
+        while leaf2.pending_commit is not None and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert leaf2.config == {}
+    resumed = netdata("push", "--resume", str(journal), "--json", cwd=tmp_path)
+    assert resumed.returncode == 0, resumed.stdout + resumed.stderr
+    results = {r["device"]: r for r in json.loads(resumed.stdout)["devices"]}
+    assert results["leaf1"]["message"] == "done before the resume"
+    assert results["leaf2"]["status"] == "changed"
+    assert all(diff_configs(configs[n], fleet[n].config, schema) == [] for n in names)
+    assert [fleet[n].commits for n in names] == [1, 2 if expired else 1, 1, 1]
+    assert all(fleet[n].pending_commit is None for n in names)  # confirmed
+    events = [json.loads(line) for line in journal.read_text().splitlines()]
+    leaf2_events = [e["event"] for e in events if e.get("device") == "leaf2"]
+    if expired:
+        assert results["leaf2"]["message"] == ""
+        assert leaf2_events == ["diff", "set", "diff", "set", "verified", "result"]
+    else:
+        assert "applied (verified by Get on resume)" in results["leaf2"]["message"]
+        assert leaf2_events == ["diff", "set", "verified", "result"]  # nothing sent again
+    resume_event = next(e for e in events if e["event"] == "resume")
+    assert resume_event["done"] == ["leaf1"] and resume_event["unknown"] == ["leaf2"]
+    undone = netdata("push", "--rollback", str(journal), "--json", cwd=tmp_path)
+    assert undone.returncode == 1  # rolled-back devices make the exit status 1
+    assert all(fleet[n].config == {} for n in names)  # the run's first snapshots: all old
+
+
 def test_sim_serves_a_build_and_writes_its_targets(tmp_path: Path) -> None:
     configs = {n: with_hostname(corpus("p001"), n) for n in NAMES[:3]}
     write_build(tmp_path / "build", configs)

@@ -12,7 +12,7 @@ import grpc
 import pytest
 from push_helpers import corpus, with_hostname, write_build, write_targets
 
-from netdata.push import Options, Policy, Report, diff, diff_configs, push, rollback
+from netdata.push import Options, Policy, Report, diff, diff_configs, push, resume, rollback
 from netdata.sim import SimFleet
 
 
@@ -288,3 +288,21 @@ def test_a_target_refusing_config_gets_is_read_with_all(lab: Lab, schema: Any) -
     again = diff(lab.build, targets=lab.targets)
     assert again.counts["unchanged"] == 4  # ALL brings state data: the diff ignores it
     assert {r.device: r.datatype for r in again.results} == datatypes
+
+
+def test_resume_confirms_a_commit_its_run_left_waiting(
+    sim_fleet_factory: Any, tmp_path: Path, schema: Any
+) -> None:
+    lab = make_lab(sim_fleet_factory, tmp_path, "p001", timeout=1)
+    lab.fleet["leaf2"].stall_after_next_set(30)  # committed, then the verify Get times out
+    report = lab.push(policy={"concurrency": 1})
+    assert lab.status(report)["leaf2"] == "failed" and report.journal is not None
+    assert lab.fleet["leaf2"].pending_commit is not None  # would roll back in 120 s
+    lab.fleet["leaf2"].clear_faults()
+    resumed = resume(report.journal)
+    results = {r.device: r for r in resumed.results}
+    assert results["leaf2"].status == "changed" and "verified by Get on resume" in (
+        results["leaf2"].message
+    )
+    assert lab.fleet["leaf2"].pending_commit is None and lab.fleet["leaf2"].commits == 1
+    assert all(lab.holds_intended(n, schema) for n in NAMES)
