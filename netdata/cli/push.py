@@ -28,7 +28,13 @@ from netdata.push._run import (
     resume,
     rollback,
 )
-from netdata.push._targets import PASSWORD_ENV, USERNAME_ENV, Targets
+from netdata.push._targets import (
+    DEFAULT_MAX_MESSAGE_MB,
+    MAX_MESSAGE_MB,
+    PASSWORD_ENV,
+    USERNAME_ENV,
+    Targets,
+)
 from netdata.settings import Settings
 
 
@@ -135,6 +141,13 @@ def target_options(parser: argparse.ArgumentParser) -> None:
         help="gNMI without TLS (for labs and simulators only)",
     )
     parser.add_argument(
+        "--max-message-mb",
+        type=int,
+        metavar="MB",
+        help="largest gRPC message sent or taken, in MiB (default: the targets' max_message_mb, "
+        f"else {DEFAULT_MAX_MESSAGE_MB})",
+    )
+    parser.add_argument(
         "--update",
         action="store_true",
         help="merge (gNMI update) instead of replacing the managed roots",
@@ -168,6 +181,7 @@ def targets_of(args: argparse.Namespace, settings: Settings) -> Targets:
         settings_dir=settings.root,
         targets_file=args.targets,
         plaintext=args.plaintext,
+        max_message_mb=args.max_message_mb,
     )
 
 
@@ -186,6 +200,7 @@ def _push(args: argparse.Namespace) -> int:
                 args.build_dir,
                 targets=args.targets,
                 plaintext=args.plaintext,
+                max_message_mb=args.max_message_mb,
                 devices=args.device,
                 models=args.models,
                 options=Options(
@@ -211,6 +226,8 @@ def check(args: argparse.Namespace) -> Settings:
     settings = resolve(args)
     if args.concurrency < 1:
         raise UsageError("--concurrency must be at least 1")
+    if args.max_message_mb is not None and not 1 <= args.max_message_mb <= MAX_MESSAGE_MB:
+        raise UsageError(f"--max-message-mb must be 1-{MAX_MESSAGE_MB}")
     return settings
 
 

@@ -145,6 +145,7 @@ def push(
     *,
     targets: str | Path | None = None,
     plaintext: bool | None = None,
+    max_message_mb: int | None = None,
     devices: Sequence[str] = (),
     models: ModelsArg = None,
     options: Options | None = None,
@@ -157,7 +158,8 @@ def push(
 ) -> Report:
     """Push every built device per ``options`` and ``policy``; returns the per-device results.
 
-    ``targets``: a targets file; ``plaintext``: override of the targets' TLS setting;
+    ``targets``: a targets file; ``plaintext``, ``max_message_mb``: overrides of the
+    targets' TLS setting and gRPC message limit (MiB);
     ``journal_dir``: where the run's journal goes (``None``: no journal, no resume);
     ``settings``: the ``push:`` section of the repository's settings, whose relative
     paths are relative to ``settings_dir``; ``executor``: ``"local"`` (threads here),
@@ -169,6 +171,7 @@ def push(
         "build_dir": str(Path(build_dir).resolve()),
         "targets": str(Path(targets).resolve()) if targets is not None else None,
         "plaintext": plaintext,
+        "max_message_mb": max_message_mb,
         "selected": list(devices),
         "models": [str(p) for p in find_models(models)] if models else None,
         "settings": dict(settings or {}),
@@ -401,6 +404,7 @@ def _reopen(run: Mapping[str, Any], models: ModelsArg) -> Fleet:
         settings_dir=run.get("settings_dir"),
         targets_file=run.get("targets"),
         plaintext=run.get("plaintext"),
+        max_message_mb=run.get("max_message_mb"),
     )
     return Fleet.open(
         run["build_dir"],

@@ -8,7 +8,7 @@ Layers, least specific first (later ones win, key by key):
    ``devices: {name: ...}``;
 3. a targets file ``{defaults: {...}, devices: {name: {...}}}``
    (``netdata sim --write-targets`` writes one);
-4. command-line overrides (``--plaintext``).
+4. command-line overrides (``--plaintext``, ``--max-message-mb``).
 
 The address is ``address`` if given, else the host part of the inventory's
 ``primary_ip4`` (or ``primary_ip6``) recorded in ``build.json``. Passwords and
@@ -26,7 +26,7 @@ from typing import Any
 
 from netdata._documents import read_document
 from netdata._exceptions import PushError
-from netdata.push._gnmi import Endpoint
+from netdata.push._gnmi import DEFAULT_MAX_MESSAGE_BYTES, Endpoint
 
 USERNAME_ENV, PASSWORD_ENV = "NETDATA_GNMI_USERNAME", "NETDATA_GNMI_PASSWORD"
 TARGET_KEYS = frozenset(
@@ -44,8 +44,19 @@ TARGET_KEYS = frozenset(
         "commit_confirmed",
         "timeout",
         "connect_timeout",
+        "max_message_mb",
     }
 )
+MAX_MESSAGE_MB = 2047
+"""gRPC message lengths are 32-bit signed: 2047 MiB is the largest whole limit."""
+_NUMBERS: dict[str, tuple[type, float, float]] = {
+    "port": (int, 1, 65535),
+    "timeout": (float, 0.001, 86400),
+    "connect_timeout": (float, 0.001, 86400),
+    "max_message_mb": (int, 1, MAX_MESSAGE_MB),
+}
+"""Numeric target settings: type and inclusive range."""
+DEFAULT_MAX_MESSAGE_MB = DEFAULT_MAX_MESSAGE_BYTES // 2**20
 _PATH_KEYS = ("ca", "cert", "key", "password_file")
 _GROUP_KINDS = ("platform", "location", "role", "tag")
 _SECRET_KEYS = frozenset({"password", "username", "token"})
@@ -67,6 +78,7 @@ class Targets:
         settings_dir: str | Path | None = None,
         targets_file: str | Path | None = None,
         plaintext: bool | None = None,
+        max_message_mb: int | None = None,
     ) -> Targets:
         layers: list[tuple[str, Any]] = []
         if settings:
@@ -98,8 +110,10 @@ class Targets:
                     ),
                 )
             )
-        if plaintext is not None:
-            layers.append(("command line", {"base": {"plaintext": plaintext}}))
+        line = {"plaintext": plaintext, "max_message_mb": max_message_mb}
+        line = {k: v for k, v in line.items() if v is not None}
+        if line:
+            layers.append(("command line", {"base": _keys(line, Path.cwd(), "command line")}))
         return cls(layers)
 
     def endpoint(self, name: str, host: Mapping[str, Any]) -> tuple[Endpoint, bool]:
@@ -131,6 +145,7 @@ class Targets:
             password=password,
             timeout=float(merged.get("timeout", 10.0)),
             connect_timeout=float(merged.get("connect_timeout", 5.0)),
+            max_message_bytes=int(merged.get("max_message_mb", DEFAULT_MAX_MESSAGE_MB)) * 2**20,
         )
         return endpoint, bool(merged.get("commit_confirmed", False))
 
@@ -171,10 +186,23 @@ def _keys(values: Any, base: Path, where: str) -> dict[str, Any]:
     if unknown:
         raise PushError(f"{where}: unknown target setting(s) {', '.join(unknown)}")
     out = dict(values)
+    for key, (kind, low, high) in _NUMBERS.items():
+        if key in out:
+            out[key] = _number(out[key], kind, low, high, f"{where}: {key}")
     for key in _PATH_KEYS:
         if out.get(key) is not None:
             out[key] = (base / str(out[key])).resolve()
     return out
+
+
+def _number(value: Any, kind: type, low: float, high: float, where: str) -> Any:
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    ok = number and (kind is float or float(value).is_integer()) and low <= value <= high
+    if not ok:
+        what = "an integer" if kind is int else "a number"
+        got = repr(value) if number else f"a {type(value).__name__}"  # text is never echoed
+        raise PushError(f"{where} must be {what} from {low:g} to {high:g}, not {got}")
+    return kind(value)
 
 
 def _group_values(host: Mapping[str, Any], kind: str) -> list[str]:

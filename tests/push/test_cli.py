@@ -133,6 +133,8 @@ def test_bad_input_is_a_clear_error(tmp_path: Path) -> None:
         assert "Traceback" not in output
     usage = netdata("push", "--concurrency", "0", cwd=tmp_path)
     assert usage.returncode == 2 and "--concurrency" in usage.stderr
+    usage = netdata("diff", "--max-message-mb", "4096", cwd=tmp_path)
+    assert usage.returncode == 2 and "--max-message-mb must be 1-2047" in usage.stderr
 
 
 def test_a_killed_run_resumes_from_its_journal(

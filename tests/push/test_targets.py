@@ -54,6 +54,20 @@ def test_layers_most_specific_last(tmp_path: Path) -> None:
     assert other.port == 50051 and other.ca is None
 
 
+def test_message_limit_from_settings_file_or_command_line(tmp_path: Path) -> None:
+    assert Targets.load().endpoint("leaf1", LEAF)[0].max_message_bytes == 256 * 2**20
+    settings = {"max_message_mb": 64, "devices": {"leaf2": {"max_message_mb": 32}}}
+    targets = Targets.load(settings=settings)
+    assert targets.endpoint("leaf1", LEAF)[0].max_message_bytes == 64 * 2**20
+    assert targets.endpoint("leaf2", LEAF)[0].max_message_bytes == 32 * 2**20
+    targets_file = tmp_path / "targets.yaml"
+    targets_file.write_text("defaults: {max_message_mb: 512}\n")
+    on_file = Targets.load(settings=settings, targets_file=targets_file)
+    assert on_file.endpoint("leaf2", LEAF)[0].max_message_bytes == 512 * 2**20
+    line = Targets.load(settings=settings, targets_file=targets_file, max_message_mb=8)
+    assert line.endpoint("leaf2", LEAF)[0].max_message_bytes == 8 * 2**20
+
+
 def test_credentials_from_the_environment_or_a_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -79,6 +93,10 @@ def test_credentials_from_the_environment_or_a_file(
         ({"devices": {"leaf1": {"token": "x"}}}, "may not be written in a file"),
         ({"prot": 1}, "unknown target setting"),
         ({"groups": {"site": {}}}, "unknown group kind"),
+        ({"max_message_mb": 0}, "max_message_mb must be an integer from 1 to 2047, not 0"),
+        ({"devices": {"leaf1": {"max_message_mb": 1.5}}}, "leaf1: max_message_mb must be"),
+        ({"port": "x"}, "port must be an integer from 1 to 65535"),
+        ({"timeout": float("nan")}, "timeout must be a number"),
     ],
 )
 def test_bad_settings_are_named(settings: dict[str, object], message: str) -> None:
