@@ -192,7 +192,8 @@ class _Attempt:
             return
         result.changes = self._diff(self.before)
         if journal is not None:
-            result.before = journal.snapshot(intended.name, "before", self.before)
+            if result.changes:  # what a rollback restores; nothing is sent otherwise
+                result.before = journal.snapshot(intended.name, "before", self.before)
             journal.event(
                 "diff",
                 intended.name,

@@ -13,10 +13,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, NamedTuple
 
 from netdata.schema import Schema
 from netdata.schema._ir import INT_BOUNDS, WIDE_NUMBERS, Node, TypeInfo
@@ -24,8 +23,7 @@ from netdata.schema._ir import INT_BOUNDS, WIDE_NUMBERS, Node, TypeInfo
 _NUMERIC = frozenset({*INT_BOUNDS, *WIDE_NUMBERS})
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(NamedTuple):
     """One difference: ``op`` ``+`` (the device lacks it), ``-`` (only the device has it) or
     ``~`` (different value, or a different order of an ordered-by-user list)."""
 
@@ -73,40 +71,58 @@ def diff_configs(
         name = root.rpartition(":")[2]
         node = schema.root.children.get(name)
         if node is None:
-            changes.extend(_opaque((name,), content, current))
+            _opaque(changes, (name,), content, current)
         else:
-            changes.extend(_data(node, content, current, (name,)))
+            _data(changes, node, content, current, (name,))
     if mode == "update":
         changes = [c for c in changes if c.op != "-" and not c.order]
     return changes
 
 
 def diff_digest(changes: list[Change]) -> str:
-    """sha256 of the changes (what the journal records)."""
-    text = json.dumps([c.to_json() for c in changes], sort_keys=True, separators=(",", ":"))
+    """sha256 of the changes (what the journal records): of the JSON list of
+    ``[op, path, old, new, order]`` per change."""
+    rows = [(c.op, c.segments, c.old, c.new, c.order) for c in changes]
+    text = json.dumps(rows, separators=(",", ":"), default=str)
     return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
 
 
 # -- walking ------------------------------------------------------------------
-def _data(node: Node, new: Any, old: Any, at: tuple[str, ...]) -> Iterator[Change]:
+def _data(out: list[Change], node: Node, new: Any, old: Any, at: tuple[str, ...]) -> None:
     if node.kind == "container":
-        yield from _container(node, new, old, at)
+        _container(out, node, new, old, at)
     elif node.kind == "list":
-        yield from _list(node, new, old, at)
+        _list(out, node, new, old, at)
     elif node.kind == "leaf-list":
-        yield from _leaf_list(node, new, old, at)
+        _leaf_list(out, node, new, old, at)
     else:
-        yield from _leaf(node, new, old, at)
+        _leaf(out, node, new, old, at)
 
 
-def _container(node: Node, new: Any, old: Any, at: tuple[str, ...]) -> Iterator[Change]:
+def _added(out: list[Change], node: Node, new: dict[str, Any], at: tuple[str, ...]) -> None:
+    """A container only the intended config has: what :func:`_container` reports for it,
+    without looking at the other side."""
+    for name, value in _members(node, new).items():
+        if value is None:
+            continue
+        child = node.children.get(name)
+        if child is None:
+            out.append(Change("+", (*at, name), None, value))
+        else:
+            _data(out, child, value, None, (*at, name))
+
+
+def _container(out: list[Change], node: Node, new: Any, old: Any, at: tuple[str, ...]) -> None:
+    if old is None and new and isinstance(new, dict):
+        _added(out, node, new, at)  # the first push's common case: no comparison needed
+        return
     if node.presence and (new is None) != (old is None) and not (new or old):
         # an empty presence container on one side only
-        yield Change("+", at, None, {}) if old is None else Change("-", at, {}, None)
+        out.append(Change("+", at, None, {}) if old is None else Change("-", at, {}, None))
         return
     new, old = {} if new is None else new, {} if old is None else old
     if not isinstance(new, dict) or not isinstance(old, dict):
-        yield from _opaque(at, new, old)
+        _opaque(out, at, new, old)
         return
     mine, theirs = _members(node, new), _members(node, old)
     for name in [*mine, *(n for n in theirs if n not in mine)]:
@@ -115,9 +131,9 @@ def _container(node: Node, new: Any, old: Any, at: tuple[str, ...]) -> Iterator[
         if a == b:
             continue
         if child is None:
-            yield from _opaque((*at, name), a, b)
+            _opaque(out, (*at, name), a, b)
         else:
-            yield from _data(child, a, b, (*at, name))
+            _data(out, child, a, b, (*at, name))
 
 
 def _members(node: Node, value: dict[str, Any]) -> dict[str, Any]:
@@ -130,7 +146,7 @@ def _members(node: Node, value: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _list(node: Node, new: Any, old: Any, at: tuple[str, ...]) -> Iterator[Change]:
+def _list(out: list[Change], node: Node, new: Any, old: Any, at: tuple[str, ...]) -> None:
     mine, theirs = _entries(node, new), _entries(node, old)
     parent, name = at[:-1], at[-1]
     for key in [*mine, *(k for k in theirs if k not in mine)]:
@@ -140,21 +156,21 @@ def _list(node: Node, new: Any, old: Any, at: tuple[str, ...]) -> Iterator[Chang
         body_b = _without_keys(node, b[1]) if b is not None else None
         if a is not None and b is not None and body_a == body_b:
             continue
-        yield from _entry(node, body_a, body_b, (*parent, f"{name}{label}"))
+        _entry(out, node, body_a, body_b, (*parent, f"{name}{label}"))
     if node.ordered_by_user:
         common = [k for k in mine if k in theirs]
         in_old = [k for k in theirs if k in mine]
         if common != in_old:
             old_order, new_order = [theirs[k][0] for k in in_old], [mine[k][0] for k in common]
-            yield Change("~", at, old_order, new_order, order=True)
+            out.append(Change("~", at, old_order, new_order, order=True))
 
 
-def _entry(node: Node, new: Any, old: Any, at: tuple[str, ...]) -> Iterator[Change]:
+def _entry(out: list[Change], node: Node, new: Any, old: Any, at: tuple[str, ...]) -> None:
     """An entry's leaves; an entry holding only its keys shows as the entry itself."""
     if (new is None) != (old is None) and not (new or old):
-        yield Change("+", at, None, {}) if old is None else Change("-", at, {}, None)
+        out.append(Change("+", at, None, {}) if old is None else Change("-", at, {}, None))
         return
-    yield from _container(node, new, old, at)
+    _container(out, node, new, old, at)
 
 
 def _entries(node: Node, value: Any) -> dict[tuple[Any, ...], tuple[str, dict[str, Any]]]:
@@ -179,33 +195,33 @@ def _without_keys(node: Node, entry: dict[str, Any]) -> dict[str, Any]:
     return {m: v for m, v in entry.items() if m.rpartition(":")[2] not in node.keys}
 
 
-def _leaf(node: Node, new: Any, old: Any, at: tuple[str, ...]) -> Iterator[Change]:
+def _leaf(out: list[Change], node: Node, new: Any, old: Any, at: tuple[str, ...]) -> None:
     if new is None:
-        yield Change("-", at, old, None)
+        out.append(Change("-", at, old, None))
     elif old is None:
-        yield Change("+", at, None, new)
+        out.append(Change("+", at, None, new))
     elif _normal(node.type, new) != _normal(node.type, old):
-        yield Change("~", at, old, new)
+        out.append(Change("~", at, old, new))
 
 
-def _leaf_list(node: Node, new: Any, old: Any, at: tuple[str, ...]) -> Iterator[Change]:
+def _leaf_list(out: list[Change], node: Node, new: Any, old: Any, at: tuple[str, ...]) -> None:
     if new is None or old is None:
-        yield from _leaf(node, new, old, at)
+        _leaf(out, node, new, old, at)
         return
     a = [_normal(node.type, v) for v in _as_list(new)]
     b = [_normal(node.type, v) for v in _as_list(old)]
     same = a == b if node.ordered_by_user else sorted(map(str, a)) == sorted(map(str, b))
     if not same:
-        yield Change("~", at, old, new)
+        out.append(Change("~", at, old, new))
 
 
-def _opaque(at: tuple[str, ...], new: Any, old: Any) -> Iterator[Change]:
+def _opaque(out: list[Change], at: tuple[str, ...], new: Any, old: Any) -> None:
     if new is None:
-        yield Change("-", at, old, None)
+        out.append(Change("-", at, old, None))
     elif old is None:
-        yield Change("+", at, None, new)
+        out.append(Change("+", at, None, new))
     elif new != old:
-        yield Change("~", at, old, new)
+        out.append(Change("~", at, old, new))
 
 
 # -- values ---------------------------------------------------------------------

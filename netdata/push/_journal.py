@@ -16,7 +16,6 @@ import datetime
 import json
 import os
 import secrets
-import tempfile
 import threading
 from pathlib import Path
 from typing import Any
@@ -38,6 +37,7 @@ class Journal:
         self.run_id = path.stem
         self.snapshots = path.with_suffix("")
         self._lock = threading.Lock()
+        self._folder_made = False
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._file = path.open("a", encoding="utf-8")
@@ -69,11 +69,12 @@ class Journal:
 
     def snapshot(self, device: str, which: str, roots: dict[str, Any]) -> str:
         """Write ``roots`` as ``<device>.<which>.json``; its path relative to the journal."""
-        self.snapshots.mkdir(parents=True, exist_ok=True)
+        if not self._folder_made:
+            self.snapshots.mkdir(parents=True, exist_ok=True)
+            self._folder_made = True
         name = f"{safe_filename(device)}.{which}.json"
-        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=self.snapshots)
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(json.dumps(roots, separators=(",", ":")) + "\n")
+        tmp = self.snapshots / f".{name}.tmp"  # one writer per device and run
+        tmp.write_text(json.dumps(roots, separators=(",", ":")) + "\n", encoding="utf-8")
         os.replace(tmp, self.snapshots / name)
         return f"{self.snapshots.name}/{name}"
 

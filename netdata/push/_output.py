@@ -11,6 +11,7 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -28,8 +29,12 @@ class Intended:
     file: Path
     digest: str
     roots: dict[str, Any]
-    texts: dict[str, str]
     host: dict[str, Any] = field(default_factory=dict)
+
+    @cached_property
+    def texts(self) -> dict[str, str]:
+        """Each root as compact RFC 7951 text (made when a Set needs it)."""
+        return {root: json.dumps(v, separators=(",", ":")) for root, v in self.roots.items()}
 
 
 @dataclass(frozen=True)
@@ -102,8 +107,7 @@ def _device(folder: Path, name: str, entry: Any) -> Intended | Skipped:
         return Skipped(name, f"{path}: not JSON: {exc}")
     if not isinstance(document, dict) or not all(":" in m for m in document):
         return Skipped(name, f"{path}: not an RFC 7951 document with module-qualified roots")
-    texts = {root: json.dumps(value, separators=(",", ":")) for root, value in document.items()}
-    return Intended(name, path, digest, document, texts, _host(entry))
+    return Intended(name, path, digest, document, _host(entry))
 
 
 def _host(entry: Any) -> dict[str, Any]:

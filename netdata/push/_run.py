@@ -263,7 +263,7 @@ def _befores(events: Sequence[Mapping[str, Any]]) -> dict[str, str]:
     """Each device's first before-snapshot of the run (a resume may Get it again)."""
     befores: dict[str, str] = {}
     for event in events:
-        if event.get("event") == "diff":
+        if event.get("event") == "diff" and event.get("before"):
             befores.setdefault(event["device"], event["before"])
     return befores
 
