@@ -161,25 +161,23 @@ class Session:
         """The data of the top-level nodes ``roots`` (module-qualified names) in one Get.
 
         Returns ``{root: value}`` (the container's content, RFC 7951); a root with
-        no data on the device is left out (a Get of that root alone answers
-        NOT_FOUND, so on NOT_FOUND each root is asked for separately). ``wait``:
-        wait up to the deadline for an unreachable device to come back.
+        no data on the device is left out. A Get of several roots answers NOT_FOUND
+        if one has no data: then one Get of ``/`` tells which have. ``wait``: wait up
+        to the deadline for an unreachable device to come back.
         """
         try:
             return self._get(roots, datatype, wait)
         except GnmiError as exc:
-            if exc.code != "NOT_FOUND" or len(roots) < 2:
-                if exc.code == "NOT_FOUND":
-                    return {}
+            if exc.code != "NOT_FOUND":
                 raise
-        out: dict[str, Any] = {}
-        for root in roots:
-            try:
-                out.update(self._get([root], datatype, wait))
-            except GnmiError as exc:
-                if exc.code != "NOT_FOUND":
-                    raise
-        return out
+            if len(roots) < 2:
+                return {}
+        try:
+            return self._get(roots, datatype, wait, whole=True)
+        except GnmiError as exc:
+            if exc.code != "NOT_FOUND":
+                raise
+        return {}
 
     def set(
         self,
@@ -204,9 +202,12 @@ class Session:
         self._call("Set", request, self.endpoint.timeout, retry=False)
 
     # -- internals ----------------------------------------------------------
-    def _get(self, roots: Sequence[str], datatype: str, wait: bool) -> dict[str, Any]:
+    def _get(
+        self, roots: Sequence[str], datatype: str, wait: bool, *, whole: bool = False
+    ) -> dict[str, Any]:
+        """Get ``roots`` (``whole``: by one Get of ``/``, keeping only them)."""
         request = gnmi_pb2.GetRequest(
-            path=[_path(root) for root in roots],
+            path=[gnmi_pb2.Path()] if whole else [_path(root) for root in roots],
             type=_DATATYPES[datatype],
             encoding=gnmi_pb2.Encoding.JSON_IETF,
         )
