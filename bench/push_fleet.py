@@ -26,6 +26,7 @@ import argparse
 import json
 import logging
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -213,6 +214,34 @@ def timed(work: Callable[[], Any]) -> tuple[float, Any]:
     return time.perf_counter() - start, result
 
 
+def own_cpu() -> float:
+    """CPU seconds (user + sys) of this process and its finished children (gnmi_cli)."""
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
+
+
+class Cpu:
+    """CPU seconds of a phase: the client side (this process, gnmi_cli children) and the
+    simulators (their /proc counters), the honest figure on a loaded machine."""
+
+    def __init__(self, sims: Sims) -> None:
+        self.sims = sims
+        self.client, self.server = own_cpu(), self._sims()
+
+    def _sims(self) -> float:
+        total = 0
+        for proc in self.sims.procs:
+            with open(f"/proc/{proc.pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        return total / os.sysconf("SC_CLK_TCK")
+
+    def text(self) -> str:
+        client, server = own_cpu() - self.client, self._sims() - self.server
+        return f"CPU client {client:5.1f} s + simulators {server:5.1f} s"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--devices", type=int, default=1000)
@@ -236,27 +265,32 @@ def main() -> None:
         sims = Sims(names, args.sims, folder)
         print(f"simulators ready in {sims.start():.1f} s")
         try:
+            cpu = Cpu(sims)
             first, report = timed(lambda: netdata_push(build, sims, folder / "j", args.concurrency))
             expect(report, "changed", args.devices)
             latency = percentiles([r.seconds for r in report.results])
-            print(f"netdata push (changes):   {first:6.2f} s  per device {latency}")
+            print(f"netdata push (changes):   {first:6.2f} s  {cpu.text()}  per device {latency}")
+            cpu = Cpu(sims)
             second, report = timed(
                 lambda: netdata_push(build, sims, folder / "j", args.concurrency)
             )
             expect(report, "unchanged", args.devices)
             latency = percentiles([r.seconds for r in report.results])
-            print(f"netdata push (no change): {second:6.2f} s  per device {latency}")
+            print(f"netdata push (no change): {second:6.2f} s  {cpu.text()}  per device {latency}")
         finally:
             sims.stop()
         for peer in filter(None, args.peers.split(",")):
             sims = Sims(names, args.sims, folder)
             sims.start()
             try:
+                cpu = Cpu(sims)
                 took, _ = timed(lambda: peers[peer](build, sims, args.concurrency))  # noqa: B023
+                used = cpu.text()
                 check_all_pushed(build, sims, peer)
             finally:
                 sims.stop()
-            print(f"{peer:24s}  {took:6.2f} s  netdata/{peer} = {first / took:.2f}")
+            print(f"{peer:24s}  {took:6.2f} s  {used}  netdata/{peer} = {first / took:.2f}")
+        print(f"load average at the end {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":
