@@ -37,6 +37,9 @@ class Lab:
     def status(self, report: Report) -> dict[str, str]:
         return {r.device: r.status for r in report.results}
 
+    def message(self, report: Report, name: str) -> str:
+        return next(r.message for r in report.results if r.device == name)
+
     def holds_intended(self, name: str, schema: Any) -> bool:
         return diff_configs(self.configs[name], self.fleet[name].config, schema) == []
 
@@ -239,13 +242,8 @@ def test_a_device_holding_something_else_after_its_set_is_rolled_back(
         lab.fleet[name].load_config(old)
     lab.fleet["leaf3"].misapply_next_set(with_hostname(corpus("p001"), "leaf3"))
     report = lab.push(rollback_on_failure=True, policy={"concurrency": 1})
-    assert lab.status(report) == {
-        "leaf1": "rolled-back",
-        "leaf2": "rolled-back",
-        "leaf3": "rolled-back",
-        "leaf4": "skipped",
-    }
-    leaf3 = {r.device: r for r in report.results}["leaf3"].message
+    assert lab.status(report) == dict(zip(NAMES, [*["rolled-back"] * 3, "skipped"], strict=True))
+    leaf3 = lab.message(report, "leaf3")
     assert leaf3.startswith("verification failed: ")
     assert leaf3.endswith("; commit cancelled" if confirmed else "; restored")
     assert report.stopped and not report.ok
@@ -259,13 +257,9 @@ def test_a_failed_verification_without_rollback_is_reported_failed(
     lab = make_lab(sim_fleet_factory, tmp_path, commit_confirmed=False)
     lab.fleet["leaf2"].misapply_next_set()  # answers the Set, keeps the old config
     report = lab.push(policy={"concurrency": 1})
-    assert lab.status(report) == {
-        "leaf1": "changed",
-        "leaf2": "failed",
-        "leaf3": "skipped",
-        "leaf4": "skipped",
-    }
-    message = {r.device: r for r in report.results}["leaf2"].message
+    expected = ["changed", "failed", "skipped", "skipped"]
+    assert lab.status(report) == dict(zip(NAMES, expected, strict=True))
+    message = lab.message(report, "leaf2")
     assert message.startswith("verification failed: ") and "difference(s) after the Set" in message
     assert lab.fleet["leaf2"].commits == 1  # the Set was answered as a success
     assert lab.holds_intended("leaf1", schema)  # every device entirely new or entirely old
