@@ -8,7 +8,7 @@ neighbors) and evaluate XPath; see docs/schema.md.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from netdata._exceptions import Problem
@@ -31,8 +31,11 @@ def cursor_path(cursor: Cursor) -> str:
     return "/" + "/".join(reversed(steps))
 
 
-def _walk(evaluator: Evaluator, cursor: Cursor) -> Iterator[Cursor]:
-    """Present nodes, plus leaves (and their containers) filled from list keys."""
+def walk(
+    evaluator: Evaluator, cursor: Cursor, relevant: Callable[[Node], bool]
+) -> Iterator[Cursor]:
+    """Present nodes whose schema node is ``relevant``, plus leaves (and their
+    containers) filled from list keys."""
     if not isinstance(cursor.value, dict):
         return
     names = list(cursor.value)
@@ -41,12 +44,12 @@ def _walk(evaluator: Evaluator, cursor: Cursor) -> Iterator[Cursor]:
         virtual += [c for c, _ in cursor.node.key_fill().values() if c not in cursor.value]
     for name in names + virtual:
         schema_node = cursor.node.children.get(name)
-        if schema_node is None or not _relevant(schema_node):
+        if schema_node is None or not relevant(schema_node):
             continue
         for child in evaluator.children(cursor, name):
             yield child
             if child.node.kind in ("container", "list"):
-                yield from _walk(evaluator, child)
+                yield from walk(evaluator, child, relevant)
 
 
 def post_check_all(
@@ -61,7 +64,7 @@ def post_check(schema: Schema, tree: dict[str, Any], leafrefs: bool = True) -> l
     evaluator = Evaluator(schema, tree)
     problems: list[Problem] = []
     cache: dict[str, set[str]] = {}
-    for cursor in _walk(evaluator, evaluator.root):
+    for cursor in walk(evaluator, evaluator.root, _relevant):
         node = cursor.node
         for when in node.whens:
             context = cursor.parent if when.on_parent else cursor

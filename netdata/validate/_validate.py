@@ -3,7 +3,8 @@
 Each document is read, its form detected, wire-form documents decoded (which
 checks the RFC 7951 encoding), and all authoring-form trees are vetted against
 ``#Root`` together in few cue runs (:mod:`netdata.validate._batch`). Leafrefs and
-``when`` are checked in Python (:mod:`netdata.validate._checks`) meanwhile.
+``when`` are checked in Python (:mod:`netdata.validate._checks`) meanwhile, and
+the constraints CUE cannot hold (:mod:`netdata.validate._constraints`).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from netdata.executor import open_executor
 from netdata.schema import Schema, SchemaBuild, build_schema, decode_rfc7951
 from netdata.schema._ir import Node
 from netdata.validate._batch import vet_trees
-from netdata.validate._checks import post_check_all
+from netdata.validate._constraints import check_all
 from netdata.validate._positions import locate
 
 FORMS = ("auto", "wire", "authoring")
@@ -157,7 +158,7 @@ def validate_documents(
     # values it rejected): every error is reported, once per node.
     pending = [i for i, d in enumerate(docs) if d.tree is not None]
     trees = [docs[i].tree or {} for i in pending]
-    checks = functools.partial(post_check_all, schema, trees, leafrefs)  # runs while cue works
+    checks = functools.partial(check_all, schema, trees, leafrefs)  # runs while cue works
     vetted, checked = vet_trees(build, trees, cue or Cue(), jobs, checks)
     for position, problems in [*vetted.items(), *enumerate(checked)]:
         doc = docs[pending[position]]
