@@ -13,22 +13,7 @@ from typing import Any
 
 from netdata._exceptions import Problem
 from netdata.schema._ir import Node, Schema
-from netdata.schema._paths import entry_step
-from netdata.schema._xpath import Cursor, Evaluator, Unsupported
-
-
-def cursor_path(cursor: Cursor) -> str:
-    """The data path of a cursor."""
-    steps = []
-    current: Cursor | None = cursor
-    while current is not None and current.parent is not None:
-        node = current.node
-        if node.kind == "list":
-            steps.append(entry_step(node, [current.keys.get(k, "") for k in node.keys]))
-        else:
-            steps.append(node.name)
-        current = current.parent
-    return "/" + "/".join(reversed(steps))
+from netdata.schema._xpath import Cursor, Evaluator, Unsupported, cursor_path
 
 
 def walk(
@@ -41,7 +26,8 @@ def walk(
     names = list(cursor.value)
     virtual = [k for k in cursor.keys if k not in cursor.value]
     if cursor.node.kind == "list":
-        virtual += [c for c, _ in cursor.node.key_fill().values() if c not in cursor.value]
+        holders = dict.fromkeys(c for c, _ in cursor.node.key_fill().values())  # once each
+        virtual += [c for c in holders if c not in cursor.value]
     for name in names + virtual:
         schema_node = cursor.node.children.get(name)
         if schema_node is None or not relevant(schema_node):
@@ -53,15 +39,25 @@ def walk(
 
 
 def post_check_all(
-    schema: Schema, trees: Sequence[dict[str, Any]], leafrefs: bool = True
+    schema: Schema,
+    trees: Sequence[dict[str, Any]],
+    leafrefs: bool = True,
+    unfilled: Sequence[frozenset[str]] = (),
 ) -> list[list[Problem]]:
-    """:func:`post_check` of each tree (a job on plain data: it may run anywhere)."""
-    return [post_check(schema, tree, leafrefs) for tree in trees]
+    """:func:`post_check` of each tree (a job on plain data: it may run anywhere);
+    ``unfilled``: per tree, the key-filled leaves its wire document lacks."""
+    gaps = list(unfilled) or [frozenset()] * len(trees)
+    return [post_check(schema, tree, leafrefs, gap) for tree, gap in zip(trees, gaps, strict=True)]
 
 
-def post_check(schema: Schema, tree: dict[str, Any], leafrefs: bool = True) -> list[Problem]:
+def post_check(
+    schema: Schema,
+    tree: dict[str, Any],
+    leafrefs: bool = True,
+    unfilled: frozenset[str] = frozenset(),
+) -> list[Problem]:
     """Problems with ``when`` conditions and (if ``leafrefs``) leafref targets."""
-    evaluator = Evaluator(schema, tree)
+    evaluator = Evaluator(schema, tree, unfilled)
     problems: list[Problem] = []
     cache: dict[str, set[str]] = {}
     for cursor in walk(evaluator, evaluator.root, _relevant):

@@ -19,26 +19,36 @@ from typing import Any
 
 from netdata._exceptions import Problem
 from netdata.schema._ir import Node, Schema, TypeInfo
-from netdata.schema._xpath import Cursor, Evaluator, Unsupported
-from netdata.validate._checks import cursor_path, post_check_all, walk
+from netdata.schema._xpath import Cursor, Evaluator, Unsupported, cursor_path
+from netdata.validate._checks import post_check_all, walk
 
 _BASE64 = re.compile(r"[A-Za-z0-9+/\s]*={0,2}\s*")
 
 
 def check_all(
-    schema: Schema, trees: Sequence[dict[str, Any]], leafrefs: bool = True
+    schema: Schema,
+    trees: Sequence[dict[str, Any]],
+    leafrefs: bool = True,
+    unfilled: Sequence[frozenset[str]] = (),
 ) -> list[list[Problem]]:
     """Every post-check of each tree: :func:`post_check_all` (leafrefs, ``when``) and
-    :func:`check_constraints` (a job on plain data: it may run anywhere)."""
-    checked = post_check_all(schema, trees, leafrefs)
-    return [found + check_constraints(schema, t) for found, t in zip(checked, trees, strict=True)]
+    :func:`check_constraints` (a job on plain data: it may run anywhere); ``unfilled``
+    as for :func:`post_check_all`."""
+    gaps = list(unfilled) or [frozenset()] * len(trees)
+    checked = post_check_all(schema, trees, leafrefs, gaps)
+    return [
+        found + check_constraints(schema, tree, gap)
+        for found, tree, gap in zip(checked, trees, gaps, strict=True)
+    ]
 
 
-def check_constraints(schema: Schema, tree: dict[str, Any]) -> list[Problem]:
+def check_constraints(
+    schema: Schema, tree: dict[str, Any], unfilled: frozenset[str] = frozenset()
+) -> list[Problem]:
     """Problems with ``must``, ``unique``, list element counts, choices, bits and binary."""
     if not _relevant(schema.root):
         return []
-    evaluator = Evaluator(schema, tree)
+    evaluator = Evaluator(schema, tree, unfilled)
     problems = _holder(evaluator, evaluator.root)
     for cursor in walk(evaluator, evaluator.root, _relevant):
         node = cursor.node
@@ -58,6 +68,31 @@ def check_constraints(schema: Schema, tree: dict[str, Any]) -> list[Problem]:
                 problems.append(Problem(cursor_path(cursor), invalid))
         elif node.kind in ("container", "list"):
             problems += _holder(evaluator, cursor)
+    return problems
+
+
+def missing_mandatory(
+    schema: Schema, tree: dict[str, Any], unfilled: frozenset[str] = frozenset()
+) -> list[Problem]:
+    """Required leaves (:attr:`Node.required`) absent wherever their parent exists.
+
+    cue names a missing required field only when its run has no other error, so
+    a document with a bad value would not get its missing leaves from cue; this
+    finds them all (it walks the whole tree: run it on invalid documents only).
+    """
+    evaluator = Evaluator(schema, tree, unfilled)
+    problems: list[Problem] = []
+    todo = [evaluator.root]
+    while todo:
+        cursor = todo.pop()
+        value = cursor.value if isinstance(cursor.value, dict) else {}
+        for child in cursor.node.children.values():
+            if child.kind == "leaf":
+                if child.required and child.name not in value and child.name not in cursor.keys:
+                    path = f"{cursor_path(cursor).rstrip('/')}/{child.name}"
+                    problems.append(Problem(path, "mandatory leaf is missing"))
+            elif child.kind in ("container", "list") and (child.name in value or child.required):
+                todo.extend(evaluator.children(cursor, child.name))
     return problems
 
 

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import libyang
+from _libyang import ffi, lib  # the bindings' C library, for lyd_value_validate
 
 _LOCATION = re.compile(r'(Data|Schema) location "([^"]*)"')
 _UNKNOWN = re.compile(r'Node "([^"]+)" not found as a child of')
@@ -114,3 +115,18 @@ def same_node(ours: str, theirs: Located, modules: frozenset[str]) -> bool:
         if not (broken_key or missing_key):
             return False
     return True
+
+
+def accepts(oracle: Any, schema_path: str, text: str) -> bool:
+    """Whether libyang's compiled YANG type of the leaf at ``schema_path`` (JSON member
+    names: ``/openconfig-interfaces:interfaces/interface/config/mtu``) accepts ``text``
+    (every restriction of the typedef chain: what the YANG statements say)."""
+    nodes: dict[str, Any] = oracle.__dict__.setdefault("_netdata_snodes", {})
+    node = nodes.get(schema_path)
+    if node is None:
+        node = nodes[schema_path] = next(oracle.ctx.find_path(schema_path))
+    raw = text.encode()
+    found = lib.lyd_value_validate(
+        oracle.ctx.cdata, node.cdata, raw, len(raw), ffi.NULL, ffi.NULL, ffi.NULL
+    )
+    return bool(found in (lib.LY_SUCCESS, lib.LY_EINCOMPLETE))

@@ -12,6 +12,7 @@ and the node it names (read from libyang, not written here) must be ours.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -116,3 +117,33 @@ def test_coverage_lists_each_kind(constraints: SchemaBuild) -> None:
     ):
         assert kinds[kind]["enforced"] >= 1, kind
     assert [g["path"] for g in kinds["must"]["gaps"]] == ["/top/label"]
+
+
+def _port(name: str, **config: Any) -> dict[str, Any]:
+    return {"name": name, "config": {"name": name, **config}}
+
+
+def test_every_error_is_reported_with_mandatory_ones(build: SchemaBuild, oracle: Any) -> None:
+    """A missing mandatory leaf is reported beside a bad value in the same entry (cue
+    alone names it only when its run has no other error); libyang, which stops at its
+    first error, names each node when it is the document's only defect."""
+    defects = {
+        "mtu": _port("Ethernet1", type="iana-if-type:ethernetCsmacd", mtu=70000),
+        "type": _port("Ethernet2"),
+    }
+    fine = {
+        "mtu": _port("Ethernet1", type="iana-if-type:ethernetCsmacd"),
+        "type": _port("Ethernet2", type="iana-if-type:ethernetCsmacd"),
+    }
+    both = {"openconfig-interfaces:interfaces": {"interface": [*defects.values()]}}
+    both["openconfig-interfaces:interfaces"]["interface"][1]["config"]["mtu"] = 70000
+    (result,) = validate_documents([("both", both)], build=build)
+    paths = [e.path for e in result.errors]
+    modules = frozenset(build.schema.modules)
+    for defect in defects:
+        alone = [defects[defect], *(fine[d] for d in fine if d != defect)]
+        doc = {"openconfig-interfaces:interfaces": {"interface": alone}}
+        theirs = locate(oracle, json.dumps(doc))
+        assert not theirs.valid, defect
+        assert any(same_node(p, theirs, modules) for p in paths), (defect, theirs.path, paths)
+    assert "/interfaces/interface[name=Ethernet2]/config/mtu" in paths
