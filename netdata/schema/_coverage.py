@@ -108,8 +108,9 @@ def coverage_report(schema: Schema) -> dict[str, Any]:
             if member.base in ("bits", "binary"):  # a union with any string accepts all
                 enforced = member is t or any(_any_string(m) for m in _members(t))
                 count(member.base, enforced, path, "in a union: checked as a plain string")
-        if node.mandatory:
-            count("mandatory", node.required, path, "mandatory leaf under when/choice")
+        if node.mandatory:  # a case's mandatory leaves: validate/_constraints.py
+            enforced = node.required or (node.in_choice and not node.whens)
+            count("mandatory", enforced, path, "mandatory leaf under when")
         if node.default:
             count("default", True)
         if t.leafref is not None:

@@ -2,9 +2,10 @@
 
 ``must`` (XPath, through :mod:`netdata.schema._xpath`, as ``when``), ``unique``
 and ``min-elements``/``max-elements`` on lists (they compare list entries, and
-the cue batch vets list entries apart), ``choice``/``case`` exclusivity and
-mandatory choices (cases are flattened in the definitions), ``bits`` (each
-name declared, at most once) and ``binary`` (base64, the length in octets).
+the cue batch vets list entries apart), ``choice``/``case`` exclusivity,
+mandatory choices and the mandatory leaves of the case that has data (cases are
+flattened in the definitions), ``bits`` (each name declared, at most once) and
+``binary`` (base64, the length in octets).
 Each problem names the data path and the rule; expressions outside the
 XPath subset are listed in the coverage report instead (see docs/schema.md).
 """
@@ -112,6 +113,14 @@ def _holder(evaluator: Evaluator, cursor: Cursor) -> list[Problem]:
             problems.append(
                 Problem(f"{base}/{choice.name}", f"mandatory choice {choice.name!r} has no data")
             )
+        elif present:
+            problems += [
+                Problem(
+                    f"{base}/{name}", f"mandatory leaf is missing (case {present[0]!r} has data)"
+                )
+                for name in choice.cases[present[0]]
+                if name not in value and _case_mandatory(cursor.node.children[name])
+            ]
     for child in cursor.node.children.values():
         # at the top, like libyang, only the modules that have data are checked
         absent = child.name not in value and (cursor.parent is None or not child.min_elements)
@@ -122,6 +131,11 @@ def _holder(evaluator: Evaluator, cursor: Cursor) -> list[Problem]:
         for leaves in child.uniques:
             problems += _unique(evaluator, child, entries, leaves)
     return problems
+
+
+def _case_mandatory(node: Node) -> bool:
+    """A mandatory leaf of a case, required when its case has data (no ``when`` on it)."""
+    return node.kind == "leaf" and node.mandatory and not node.whens
 
 
 def _counts(node: Node, entries: list[Cursor], path: str) -> list[Problem]:

@@ -8,7 +8,8 @@ member has its 1-based index as a last step. :func:`same_node` compares the
 two whole, every key included, with these exceptions, each where libyang
 gives less than a whole data path:
 
-- a schema location (missing mandatory node): the steps, without predicates;
+- a schema location (missing mandatory node): the steps, without predicates (and
+  without the choice and case names libyang's schema path has);
 - libyang stops at a broken key leaf, so the list entry above it carries only
   the keys parsed before (``address/ip``, ``prefix[ip-prefix=...]/masklength-range``);
 - an entry without its key: libyang names the list with the keys it parsed,
@@ -101,10 +102,10 @@ def same_node(ours: str, theirs: Located, modules: frozenset[str]) -> bool:
         mine = mine[:-1]  # a leaf-list member: libyang names the leaf-list
     if theirs.message.startswith("Duplicate instance"):
         mine = mine[max(len(mine) - len(want), 0) :]  # libyang names the entry from its parent
+    if theirs.schema:  # a schema path also names the choices and cases above the node
+        return _within([n for n, _ in mine], [n for n, _ in want])
     if [n for n, _ in mine] != [n for n, _ in want]:
         return False
-    if theirs.schema:
-        return True
 
     for index, ((_, got), (_, expected)) in enumerate(zip(mine, want, strict=True)):
         if got == expected:
@@ -115,6 +116,14 @@ def same_node(ours: str, theirs: Located, modules: frozenset[str]) -> bool:
         if not (broken_key or missing_key):
             return False
     return True
+
+
+def _within(ours: list[str], theirs: list[str]) -> bool:
+    """``ours`` is ``theirs`` with some steps left out (choice and case names), same last step."""
+    if not ours or not theirs or ours[-1] != theirs[-1]:
+        return False
+    rest = iter(theirs)
+    return all(step in rest for step in ours)
 
 
 def accepts(oracle: Any, schema_path: str, text: str) -> bool:

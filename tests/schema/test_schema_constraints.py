@@ -35,6 +35,7 @@ KINDS = (
     "fraction-digits",
     "bits",
     "binary",
+    "mandatory",
 )
 
 
