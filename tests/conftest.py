@@ -33,8 +33,8 @@ def models() -> Path:
 
 
 @pytest.fixture(scope="session")
-def oracle(models: Path) -> Any:
-    """libyang (conformance/oracle.py, imported by path) over the same models."""
+def oracle_for() -> Callable[[Path], Any]:
+    """libyang (conformance/oracle.py, imported by path) over a given model folder."""
     path = CONFORMANCE / "oracle.py"
     if not path.is_file():
         pytest.fail(f"conformance oracle not found at {path}", pytrace=False)
@@ -42,7 +42,13 @@ def oracle(models: Path) -> Any:
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return module.Oracle(root=str(models))
+    return lambda root: module.Oracle(root=str(root))
+
+
+@pytest.fixture(scope="session")
+def oracle(models: Path, oracle_for: Callable[[Path], Any]) -> Any:
+    """libyang over the same models."""
+    return oracle_for(models)
 
 
 @pytest.fixture

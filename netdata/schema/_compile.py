@@ -2,7 +2,8 @@
 
 Only config data nodes are kept; ``config false`` subtrees are recorded by
 name (so the decoder can say "read-only node") and dropped. Choices and cases
-are flattened into their parent. Every constraint that cannot be enforced is
+are flattened into their parent, which keeps each choice's cases
+(:class:`Choice`). Every constraint that cannot be enforced is
 recorded in ``Schema.gaps`` with its data path.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from netdata.schema._ir import Node, Pattern, Schema, TypeInfo, When, ancestors
+from netdata.schema._ir import Choice, Must, Node, Pattern, Schema, TypeInfo, When, ancestors
 from netdata.schema._patterns import UntranslatablePattern, check_re2, xsd_to_re2
 
 DATA_KEYWORDS = frozenset({"container", "list", "leaf", "leaf-list"})
@@ -80,15 +81,8 @@ class _Compiler:
                 if child.arg not in parent.state_children:
                     parent.state_children.append(child.arg)
                 continue
-            if keyword in ("choice", "case"):
-                whens = [*inherited, *self.whens(child, on_parent=True)]
-                if keyword == "choice":
-                    self.gap(
-                        f"{path}/{child.arg}",
-                        "choice",
-                        "case exclusivity (and mandatory) is not enforced; cases are flattened",
-                    )
-                self.children(child, parent, path, whens, choice=True)
+            if keyword == "choice":
+                self.choice(child, parent, path, inherited, nested=choice)
                 continue
             if keyword not in DATA_KEYWORDS:
                 self.gap(f"{path}/{child.arg}", keyword, f"{keyword} nodes are not supported")
@@ -98,6 +92,24 @@ class _Compiler:
             if existing is not None and existing.module != node.module:
                 node.name = f"{node.module}:{node.name}"  # the first module keeps the plain name
             parent.children[node.name] = node
+
+    def choice(
+        self, stmt: Any, parent: Node, path: str, inherited: Sequence[When], nested: bool
+    ) -> None:
+        """Flatten a choice's cases into ``parent``, recording which children each case
+        holds; ``nested``: the choice is in a case (its ``mandatory`` holds only there)."""
+        whens = [*inherited, *self.whens(stmt, on_parent=True)]
+        cases: dict[str, list[str]] = {}
+        for case in getattr(stmt, "i_children", ()):
+            before = set(parent.children)
+            case_whens = [*whens, *self.whens(case, on_parent=True)]
+            self.children(case, parent, path, case_whens, choice=True)
+            cases[case.arg] = [name for name in parent.children if name not in before]
+        mandatory = _is_true(stmt.search_one("mandatory"))
+        if mandatory and (whens or nested):
+            detail = "mandatory choice under when/case is not enforced"
+            self.gap(f"{path}/{stmt.arg}", "choice", detail)
+        parent.choices.append(Choice(stmt.arg, cases, mandatory and not (whens or nested)))
 
     def whens(self, stmt: Any, on_parent: bool) -> list[When]:
         out = [
@@ -129,8 +141,9 @@ class _Compiler:
             node.keys = key.arg.split() if key is not None else []
             if not node.keys:
                 self.gap(path, "list", "config list without key: not representable as a map")
-            for unique in stmt.search("unique"):
-                self.gap(path, "unique", f"unique {unique.arg!r} is not enforced")
+            node.uniques = [
+                [_unprefixed(leaf) for leaf in u.arg.split()] for u in stmt.search("unique")
+            ]
         if stmt.keyword in ("list", "leaf-list"):
             ordered_by = stmt.search_one("ordered-by")
             node.ordered_by_user = ordered_by is not None and ordered_by.arg == "user"
@@ -139,11 +152,9 @@ class _Compiler:
             node.min_elements = int(low.arg) if low is not None else 0
             if high is not None and high.arg != "unbounded":
                 node.max_elements = int(high.arg)
-            if stmt.keyword == "list" and (node.min_elements or node.max_elements is not None):
-                bounds = f"min-elements {node.min_elements}, max-elements {node.max_elements}"
-                self.gap(path, "min/max-elements", f"on a list ({bounds}) is not enforced")
         for must in stmt.search("must"):
-            self.gap(path, "must", f"must {must.arg!r} is not enforced")
+            message = must.search_one("error-message")
+            node.musts.append(Must(must.arg, _origin(must), message.arg if message else ""))
         return node
 
     def defaults(self, stmt: Any, type_: TypeInfo) -> list[str]:
@@ -216,7 +227,7 @@ class _Compiler:
         info.enums = enums or []
         if info.base == "identityref" and not info.identities:
             self.gap(path, "identityref", "no derived identities found")
-        if info.base in ("instance-identifier", "bits", "binary"):
+        if info.base == "instance-identifier":
             self.gap(path, "type", f"{info.base} values are checked as plain strings")
         return info
 
@@ -259,6 +270,11 @@ class _Compiler:
 
 def _is_true(stmt: Any) -> bool:
     return stmt is not None and stmt.arg == "true"
+
+
+def _unprefixed(path: str) -> str:
+    """``oc:config/oc:name`` to ``config/name``."""
+    return "/".join(step.rpartition(":")[2] for step in path.split("/"))
 
 
 def _parts(expression: str) -> list[tuple[str, str]]:

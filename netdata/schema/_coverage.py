@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from netdata.schema._ir import Node, Schema
+from netdata.schema._ir import Node, Schema, TypeInfo
 from netdata.schema._xpath import Unsupported, parse
 
 ENFORCED_BY = {
@@ -23,6 +23,13 @@ ENFORCED_BY = {
     "when": "Python post-check (XPath subset)",
     "config": "dropped from the schema; decoder rejects read-only nodes",
     "leaf-list": "CUE list.UniqueItems / MinItems / MaxItems",
+    "fraction-digits": "CUE math.MultipleOf (decimal64)",
+    "must": "Python post-check (XPath subset)",
+    "unique": "Python post-check (entries compared)",
+    "choice": "Python post-check (one case; mandatory choice)",
+    "min/max-elements": "Python post-check (entries counted; leaf-lists: CUE)",
+    "bits": "Python post-check (declared names, each once)",
+    "binary": "Python post-check (base64, length in octets)",
 }
 
 
@@ -31,6 +38,17 @@ def _nodes(node: Node, path: str) -> Iterator[tuple[str, Node]]:
         step = f"{path}/{child.name}"
         yield step, child
         yield from _nodes(child, step)
+
+
+def _members(t: TypeInfo) -> Iterator[TypeInfo]:
+    """``t`` and, for a union, its members (nested unions flattened)."""
+    yield t
+    for member in t.members:
+        yield from _members(member)
+
+
+def _any_string(t: TypeInfo) -> bool:
+    return t.base == "string" and not (t.lengths or t.patterns)
 
 
 def coverage_report(schema: Schema) -> dict[str, Any]:
@@ -52,8 +70,20 @@ def coverage_report(schema: Schema) -> dict[str, Any]:
                 count("when", True)
             except Unsupported as exc:
                 count("when", False, path, str(exc))
+        for must in node.musts:
+            try:
+                parse(must.xpath)
+                count("must", True)
+            except Unsupported as exc:
+                count("must", False, path, f"{' '.join(must.xpath.split())!r}: {exc}")
+        for _ in node.choices:
+            count("choice", True)
         if node.kind == "list":
             count("key", bool(node.keys), path, "list without key")
+            for _ in node.uniques:
+                count("unique", True)
+            if node.min_elements or node.max_elements is not None:
+                count("min/max-elements", True)
         if node.state_children:
             count("config", True)
         if node.type is None:
@@ -72,10 +102,15 @@ def coverage_report(schema: Schema) -> dict[str, Any]:
             count("identityref", bool(t.identities), path, "no derived identities")
         if t.base == "union":
             count("union", True)
-        if t.base == "decimal64":
-            count("fraction-digits", False, path, "decimal64 digits are not checked (range is)")
-        if node.mandatory:
-            count("mandatory", node.required, path, "mandatory leaf under when/choice")
+        for member in _members(t):
+            if member.base == "decimal64":
+                count("fraction-digits", True)
+            if member.base in ("bits", "binary"):  # a union with any string accepts all
+                enforced = member is t or any(_any_string(m) for m in _members(t))
+                count(member.base, enforced, path, "in a union: checked as a plain string")
+        if node.mandatory:  # a case's mandatory leaves: validate/_constraints.py
+            enforced = node.required or (node.in_choice and not node.whens)
+            count("mandatory", enforced, path, "mandatory leaf under when")
         if node.default:
             count("default", True)
         if t.leafref is not None:

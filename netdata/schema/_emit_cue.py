@@ -158,7 +158,17 @@ class _Emitter:
         return " | ".join(f"({self.type_expr(m)})" for m in t.members)
 
     def t_decimal64(self, t: TypeInfo) -> str:
-        return " & ".join(["number", *self.ranges(t)])
+        parts = ["number", *self.ranges(t)]
+        if t.fraction_digits:  # CUE numbers are exact decimals
+            self.imports.add("math")
+            parts.append(f"math.MultipleOf(0.{'0' * (t.fraction_digits - 1)}1)")
+        return " & ".join(parts)
+
+    def t_binary(self, t: TypeInfo) -> str:
+        return "string"  # base64 and the length in octets: validate/_constraints.py
+
+    def t_bits(self, t: TypeInfo) -> str:
+        return "string"  # bit names, each at most once: validate/_constraints.py
 
     def t_string(self, t: TypeInfo) -> str:
         parts = ["string"]

@@ -73,7 +73,7 @@ def _type(t: TypeInfo) -> dict[str, Any]:
         out["pattern"] = patterns[0]
     elif patterns:
         out["allOf"] = [{"pattern": p} for p in patterns]
-    if t.lengths:
+    if t.lengths and t.base != "binary":  # a binary length counts octets, not characters
         low = max(_bound(alt[0][0], 0) for alt in t.lengths)
         high = min(_bound(alt[-1][1], 2**31) for alt in t.lengths)
         out["minLength"] = low

@@ -1,7 +1,8 @@
 """The schema intermediate representation: what the pyang plugin extracts from YANG.
 
 One tree of :class:`Node` (config data nodes only; choices and cases are
-flattened) plus the identity graph. The CUE emitter, the JSON Schema emitter,
+flattened, each node keeping its :class:`Choice` list) plus the identity
+graph. The CUE emitter, the JSON Schema emitter,
 the RFC 7951 encoder/decoder and the post-checks all read this tree; it is
 stored next to the CUE as ``meta.json``. The model rules they share are
 written here, once: which nodes are required (:attr:`Node.required`), which
@@ -88,6 +89,26 @@ class When:
 
 
 @dataclass
+class Must:
+    """A ``must`` condition of a node (its context node is the node itself)."""
+
+    xpath: str
+    module: str
+    message: str = ""
+    """The statement's ``error-message``, if any."""
+
+
+@dataclass
+class Choice:
+    """A ``choice`` of a node's children: its cases and the data children of each
+    (cases are flattened into the parent; this keeps them apart for exclusivity)."""
+
+    name: str
+    cases: dict[str, list[str]]
+    mandatory: bool = False
+
+
+@dataclass
 class Node:
     """A config data node (``kind`` is container, list, leaf, leaf-list or root)."""
 
@@ -105,6 +126,10 @@ class Node:
     min_elements: int = 0
     max_elements: int | None = None
     in_choice: bool = False
+    musts: list[Must] = field(default_factory=list)
+    uniques: list[list[str]] = field(default_factory=list)
+    """A list's ``unique`` statements, each as its descendant leaf paths (``a/b``)."""
+    choices: list[Choice] = field(default_factory=list)
     ordered_by_user: bool = False
     """A list or leaf-list whose order is significant (``ordered-by user``)."""
     memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
@@ -245,6 +270,12 @@ def node_to_json(n: Node) -> dict[str, Any]:
             out[name] = value
     if n.whens:
         out["whens"] = [[w.xpath, w.on_parent, w.module] for w in n.whens]
+    if n.musts:
+        out["musts"] = [[m.xpath, m.module, m.message] for m in n.musts]
+    if n.uniques:
+        out["uniques"] = n.uniques
+    if n.choices:
+        out["choices"] = [[c.name, c.cases, c.mandatory] for c in n.choices]
     if n.min_elements:
         out["min_elements"] = n.min_elements
     if n.max_elements is not None:
@@ -270,6 +301,9 @@ def node_from_json(d: dict[str, Any]) -> Node:
         min_elements=d.get("min_elements", 0),
         max_elements=d.get("max_elements"),
         in_choice=d.get("in_choice", False),
+        musts=[Must(x, m, e) for x, m, e in d.get("musts", [])],
+        uniques=d.get("uniques", []),
+        choices=[Choice(n, c, m) for n, c, m in d.get("choices", [])],
         ordered_by_user=d.get("ordered_by_user", False),
     )
 

@@ -10,6 +10,7 @@ members, mandatory leaves) are left to the CUE definitions.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -117,6 +118,7 @@ class _Decoder:
     def __init__(self, schema: Schema) -> None:
         self.schema = schema
         self.problems: list[Problem] = []
+        self.unfilled: set[str] = set()
 
     def problem(self, path: str, message: str) -> None:
         self.problems.append(Problem(path or "/", message))
@@ -232,6 +234,7 @@ class _Decoder:
             referred = _default(node.children[container].children.get(target))
         where = f"{path}/{key}"  # the key leaf is the leafref (libyang reports it there)
         if referred is None:
+            self.unfilled.add(f"{path}/{container}/{target}")
             self.problem(
                 where,
                 f"key {key!r} refers to ../{container}/{target}, which is missing "
@@ -311,9 +314,26 @@ def decode_rfc7951(document: Any, schema: Schema) -> tuple[dict[str, Any], list[
     found; the document is valid only if the list is empty and the tree then
     passes the CUE definitions.
     """
+    decoded = decode_wire(document, schema)
+    return decoded.tree, decoded.problems
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """:func:`decode_rfc7951`'s tree and problems, and ``unfilled``: the data paths of the
+    ``config/<key>`` leaves the document lacks, which the authoring form would fill
+    from the list key (the post-checks must see them absent, as libyang does)."""
+
+    tree: dict[str, Any]
+    problems: list[Problem]
+    unfilled: frozenset[str]
+
+
+def decode_wire(document: Any, schema: Schema) -> Decoded:
+    """:func:`decode_rfc7951`, and the ``config/<key>`` leaves the document lacks."""
     decoder = _Decoder(schema)
     tree = decoder.container(schema.root, document, "", top=True)
-    return tree, decoder.problems
+    return Decoded(tree, decoder.problems, frozenset(decoder.unfilled))
 
 
 # -- encoding ----------------------------------------------------------------

@@ -21,6 +21,7 @@ from pyang import xpath_parser
 
 from netdata.schema._identities import identity_from_label
 from netdata.schema._ir import Node, Schema, TypeInfo
+from netdata.schema._paths import entry_step
 
 FUNCTIONS = frozenset(
     {"current", "not", "count", "derived-from", "derived-from-or-self", "true", "false"}
@@ -40,6 +41,20 @@ class Cursor:
     value: Any
     parent: Cursor | None
     keys: dict[str, str] = field(default_factory=dict)
+
+
+def cursor_path(cursor: Cursor) -> str:
+    """The data path of a cursor."""
+    steps = []
+    current: Cursor | None = cursor
+    while current is not None and current.parent is not None:
+        node = current.node
+        if node.kind == "list":
+            steps.append(entry_step(node, [current.keys.get(k, "") for k in node.keys]))
+        else:
+            steps.append(node.name)
+        current = current.parent
+    return "/" + "/".join(reversed(steps))
 
 
 @lru_cache(maxsize=2048)
@@ -88,8 +103,13 @@ def _check(tree: Any) -> None:
 class Evaluator:
     """Evaluates parsed expressions over one document."""
 
-    def __init__(self, schema: Schema, tree: dict[str, Any]) -> None:
+    def __init__(
+        self, schema: Schema, tree: dict[str, Any], unfilled: frozenset[str] = frozenset()
+    ) -> None:
+        """``unfilled``: data paths of ``config/<key>`` leaves a wire document lacks, which
+        are therefore not filled from the list key (see ``_wire.Decoded``)."""
         self.schema = schema
+        self.unfilled = unfilled
         self.root = Cursor(schema.root, tree, None)
         self.module = ""
         self.current: Cursor = self.root
@@ -113,7 +133,11 @@ class Evaluator:
         if node.kind == "container":
             if raw is None and node.presence:
                 return
-            yield Cursor(node, raw if isinstance(raw, dict) else {}, cursor, filled(cursor, name))
+            keys = filled(cursor, name)
+            if self.unfilled and keys:
+                base = f"{cursor_path(cursor)}/{name}"
+                keys = {k: v for k, v in keys.items() if f"{base}/{k}" not in self.unfilled}
+            yield Cursor(node, raw if isinstance(raw, dict) else {}, cursor, keys)
         elif node.kind == "list":
             yield from _entries(node, raw, cursor, [])
         elif node.kind == "leaf-list":

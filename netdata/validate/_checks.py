@@ -8,60 +8,59 @@ neighbors) and evaluate XPath; see docs/schema.md.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from netdata._exceptions import Problem
 from netdata.schema._ir import Node, Schema
-from netdata.schema._paths import entry_step
-from netdata.schema._xpath import Cursor, Evaluator, Unsupported
+from netdata.schema._xpath import Cursor, Evaluator, Unsupported, cursor_path
 
 
-def cursor_path(cursor: Cursor) -> str:
-    """The data path of a cursor."""
-    steps = []
-    current: Cursor | None = cursor
-    while current is not None and current.parent is not None:
-        node = current.node
-        if node.kind == "list":
-            steps.append(entry_step(node, [current.keys.get(k, "") for k in node.keys]))
-        else:
-            steps.append(node.name)
-        current = current.parent
-    return "/" + "/".join(reversed(steps))
-
-
-def _walk(evaluator: Evaluator, cursor: Cursor) -> Iterator[Cursor]:
-    """Present nodes, plus leaves (and their containers) filled from list keys."""
+def walk(
+    evaluator: Evaluator, cursor: Cursor, relevant: Callable[[Node], bool]
+) -> Iterator[Cursor]:
+    """Present nodes whose schema node is ``relevant``, plus leaves (and their
+    containers) filled from list keys."""
     if not isinstance(cursor.value, dict):
         return
     names = list(cursor.value)
     virtual = [k for k in cursor.keys if k not in cursor.value]
     if cursor.node.kind == "list":
-        virtual += [c for c, _ in cursor.node.key_fill().values() if c not in cursor.value]
+        holders = dict.fromkeys(c for c, _ in cursor.node.key_fill().values())  # once each
+        virtual += [c for c in holders if c not in cursor.value]
     for name in names + virtual:
         schema_node = cursor.node.children.get(name)
-        if schema_node is None or not _relevant(schema_node):
+        if schema_node is None or not relevant(schema_node):
             continue
         for child in evaluator.children(cursor, name):
             yield child
             if child.node.kind in ("container", "list"):
-                yield from _walk(evaluator, child)
+                yield from walk(evaluator, child, relevant)
 
 
 def post_check_all(
-    schema: Schema, trees: Sequence[dict[str, Any]], leafrefs: bool = True
+    schema: Schema,
+    trees: Sequence[dict[str, Any]],
+    leafrefs: bool = True,
+    unfilled: Sequence[frozenset[str]] = (),
 ) -> list[list[Problem]]:
-    """:func:`post_check` of each tree (a job on plain data: it may run anywhere)."""
-    return [post_check(schema, tree, leafrefs) for tree in trees]
+    """:func:`post_check` of each tree (a job on plain data: it may run anywhere);
+    ``unfilled``: per tree, the key-filled leaves its wire document lacks."""
+    gaps = list(unfilled) or [frozenset()] * len(trees)
+    return [post_check(schema, tree, leafrefs, gap) for tree, gap in zip(trees, gaps, strict=True)]
 
 
-def post_check(schema: Schema, tree: dict[str, Any], leafrefs: bool = True) -> list[Problem]:
+def post_check(
+    schema: Schema,
+    tree: dict[str, Any],
+    leafrefs: bool = True,
+    unfilled: frozenset[str] = frozenset(),
+) -> list[Problem]:
     """Problems with ``when`` conditions and (if ``leafrefs``) leafref targets."""
-    evaluator = Evaluator(schema, tree)
+    evaluator = Evaluator(schema, tree, unfilled)
     problems: list[Problem] = []
     cache: dict[str, set[str]] = {}
-    for cursor in _walk(evaluator, evaluator.root):
+    for cursor in walk(evaluator, evaluator.root, _relevant):
         node = cursor.node
         for when in node.whens:
             context = cursor.parent if when.on_parent else cursor

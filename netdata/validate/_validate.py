@@ -3,7 +3,8 @@
 Each document is read, its form detected, wire-form documents decoded (which
 checks the RFC 7951 encoding), and all authoring-form trees are vetted against
 ``#Root`` together in few cue runs (:mod:`netdata.validate._batch`). Leafrefs and
-``when`` are checked in Python (:mod:`netdata.validate._checks`) meanwhile.
+``when`` are checked in Python (:mod:`netdata.validate._checks`) meanwhile, and
+the constraints CUE cannot hold (:mod:`netdata.validate._constraints`).
 """
 
 from __future__ import annotations
@@ -18,10 +19,11 @@ from netdata._documents import display_name, read_document
 from netdata._exceptions import DocumentError, Problem
 from netdata.cue import Cue
 from netdata.executor import open_executor
-from netdata.schema import Schema, SchemaBuild, build_schema, decode_rfc7951
+from netdata.schema import Schema, SchemaBuild, build_schema
 from netdata.schema._ir import Node
+from netdata.schema._wire import decode_wire
 from netdata.validate._batch import vet_trees
-from netdata.validate._checks import post_check_all
+from netdata.validate._constraints import check_all, missing_mandatory
 from netdata.validate._positions import locate
 
 FORMS = ("auto", "wire", "authoring")
@@ -88,6 +90,7 @@ class _Doc:
     form: str = "authoring"
     tree: dict[str, Any] | None = None
     errors: list[Problem] = field(default_factory=list)
+    unfilled: frozenset[str] = frozenset()
 
 
 def validate(
@@ -157,12 +160,18 @@ def validate_documents(
     # values it rejected): every error is reported, once per node.
     pending = [i for i, d in enumerate(docs) if d.tree is not None]
     trees = [docs[i].tree or {} for i in pending]
-    checks = functools.partial(post_check_all, schema, trees, leafrefs)  # runs while cue works
+    unfilled = [docs[i].unfilled for i in pending]
+    checks = functools.partial(check_all, schema, trees, leafrefs, unfilled)  # while cue works
     vetted, checked = vet_trees(build, trees, cue or Cue(), jobs, checks)
     for position, problems in [*vetted.items(), *enumerate(checked)]:
         doc = docs[pending[position]]
         seen = {e.path for e in doc.errors}
         doc.errors += [e for e in problems if e.path not in seen]
+    for doc in docs:  # cue hides missing mandatory leaves behind other errors
+        if doc.errors and doc.tree is not None:
+            seen = {e.path for e in doc.errors}
+            found = missing_mandatory(schema, doc.tree, doc.unfilled)
+            doc.errors += [e for e in found if e.path not in seen]
     return [FileResult(d.name, not d.errors, d.form, tuple(d.errors)) for d in docs]
 
 
@@ -172,9 +181,8 @@ def _prepare(name: str, data: Any, form: str, schema: Schema) -> _Doc:
     chosen = detect_form(data, schema) if form == "auto" else form
     doc = _Doc(name, chosen)
     if chosen == "wire":
-        tree, problems = decode_rfc7951(data, schema)
-        doc.tree = tree
-        doc.errors = problems
+        decoded = decode_wire(data, schema)
+        doc.tree, doc.errors, doc.unfilled = decoded.tree, decoded.problems, decoded.unfilled
     elif isinstance(data, dict):
         doc.tree = data
     else:

@@ -8,7 +8,8 @@ member has its 1-based index as a last step. :func:`same_node` compares the
 two whole, every key included, with these exceptions, each where libyang
 gives less than a whole data path:
 
-- a schema location (missing mandatory node): the steps, without predicates;
+- a schema location (missing mandatory node): the steps, without predicates (and
+  without the choice and case names libyang's schema path has);
 - libyang stops at a broken key leaf, so the list entry above it carries only
   the keys parsed before (``address/ip``, ``prefix[ip-prefix=...]/masklength-range``);
 - an entry without its key: libyang names the list with the keys it parsed,
@@ -28,6 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import libyang
+from _libyang import ffi, lib  # the bindings' C library, for lyd_value_validate
 
 _LOCATION = re.compile(r'(Data|Schema) location "([^"]*)"')
 _UNKNOWN = re.compile(r'Node "([^"]+)" not found as a child of')
@@ -100,10 +102,10 @@ def same_node(ours: str, theirs: Located, modules: frozenset[str]) -> bool:
         mine = mine[:-1]  # a leaf-list member: libyang names the leaf-list
     if theirs.message.startswith("Duplicate instance"):
         mine = mine[max(len(mine) - len(want), 0) :]  # libyang names the entry from its parent
+    if theirs.schema:  # a schema path also names the choices and cases above the node
+        return _within([n for n, _ in mine], [n for n, _ in want])
     if [n for n, _ in mine] != [n for n, _ in want]:
         return False
-    if theirs.schema:
-        return True
 
     for index, ((_, got), (_, expected)) in enumerate(zip(mine, want, strict=True)):
         if got == expected:
@@ -114,3 +116,26 @@ def same_node(ours: str, theirs: Located, modules: frozenset[str]) -> bool:
         if not (broken_key or missing_key):
             return False
     return True
+
+
+def _within(ours: list[str], theirs: list[str]) -> bool:
+    """``ours`` is ``theirs`` with some steps left out (choice and case names), same last step."""
+    if not ours or not theirs or ours[-1] != theirs[-1]:
+        return False
+    rest = iter(theirs)
+    return all(step in rest for step in ours)
+
+
+def accepts(oracle: Any, schema_path: str, text: str) -> bool:
+    """Whether libyang's compiled YANG type of the leaf at ``schema_path`` (JSON member
+    names: ``/openconfig-interfaces:interfaces/interface/config/mtu``) accepts ``text``
+    (every restriction of the typedef chain: what the YANG statements say)."""
+    nodes: dict[str, Any] = oracle.__dict__.setdefault("_netdata_snodes", {})
+    node = nodes.get(schema_path)
+    if node is None:
+        node = nodes[schema_path] = next(oracle.ctx.find_path(schema_path))
+    raw = text.encode()
+    found = lib.lyd_value_validate(
+        oracle.ctx.cdata, node.cdata, raw, len(raw), ffi.NULL, ffi.NULL, ffi.NULL
+    )
+    return bool(found in (lib.LY_SUCCESS, lib.LY_EINCOMPLETE))

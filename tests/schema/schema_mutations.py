@@ -2,7 +2,9 @@
 
 Each mutant changes one node somewhere in the tree (chosen by a seeded random
 generator, across all subtrees); the tests ask libyang for its verdict, so
-the expected outcome is never hard-coded here.
+the expected outcome is never hard-coded here. The schema IR only picks the
+sites by kind; out-of-range values come from the YANG statements through
+libyang (a compiled schema that lost a range must not make its own mutants).
 """
 
 from __future__ import annotations
@@ -25,12 +27,18 @@ class Site:
     member: str
     node: Node
     owner: Node  # schema node of the object holding the member
+    path: str  # schema path of JSON member names (/openconfig-interfaces:interfaces/...)
+    accepts: Accepts
 
 
-def sites(doc: dict[str, Any], schema: Schema) -> list[Site]:
+Accepts = Callable[[str, str], bool]
+"""libyang's verdict on a leaf value: (schema path, value text) -> accepted."""
+
+
+def sites(doc: dict[str, Any], schema: Schema, accepts: Accepts) -> list[Site]:
     out: list[Site] = []
 
-    def walk(obj: Any, node: Node) -> None:
+    def walk(obj: Any, node: Node, path: str) -> None:
         if not isinstance(obj, dict):
             return
         for member, value in obj.items():
@@ -38,14 +46,15 @@ def sites(doc: dict[str, Any], schema: Schema) -> list[Site]:
             child = node.children.get(name)
             if child is None:
                 continue
-            out.append(Site(obj, member, child, node))
+            step = f"{path}/{member}"
+            out.append(Site(obj, member, child, node, step, accepts))
             if child.kind == "container":
-                walk(value, child)
+                walk(value, child, step)
             elif child.kind == "list" and isinstance(value, list):
                 for entry in value:
-                    walk(entry, child)
+                    walk(entry, child, step)
 
-    walk(doc, schema.root)
+    walk(doc, schema.root, "")
     return out
 
 
@@ -58,17 +67,28 @@ def _is_int(site: Site) -> bool:
 
 
 def out_of_range(site: Site) -> bool:
+    """A value of the builtin integer type that the YANG ranges exclude, found by asking
+    libyang (not our compiled ranges): the first rejected value between the document's
+    value and the type's upper bound (or, if the ranges allow that, its lower bound;
+    if they allow both, one above the builtin type)."""
     if not _is_int(site):
         return False
     t = site.node.type
     assert t is not None
-    high = INT_BOUNDS[t.base][1]
-    for alternatives in t.ranges:
-        last = alternatives[-1][1]
-        if last != "max":
-            high = min(high, int(last))
-    value: Any = high + 1
-    site.parent[site.member] = str(value) if t.base in WIDE_NUMBERS else value
+    current = int(site.parent[site.member])
+
+    def ok(value: int) -> bool:
+        return site.accepts(site.path, str(value))
+
+    low, high = INT_BOUNDS[t.base]
+    if not ok(current):
+        return False
+    bound = high if not ok(high) else low if not ok(low) else high + 1
+    good, bad = current, bound  # high + 1: the builtin type's own bound (RFC 7950 §9.2)
+    while abs(bad - good) > 1:
+        middle = (good + bad) // 2
+        good, bad = (middle, bad) if ok(middle) else (good, middle)
+    site.parent[site.member] = str(bad) if t.base in WIDE_NUMBERS else bad
     return True
 
 
@@ -235,11 +255,12 @@ MUTATIONS: dict[str, Mutation] = {
 
 
 def mutants(
-    doc: dict[str, Any], schema: Schema, seed: int, per_kind: int = 2
+    doc: dict[str, Any], schema: Schema, seed: int, accepts: Accepts, per_kind: int = 2
 ) -> Iterator[tuple[str, dict[str, Any]]]:
-    """Up to ``per_kind`` mutants per mutation kind, at random sites of ``doc``."""
+    """Up to ``per_kind`` mutants per mutation kind, at random sites of ``doc``;
+    ``accepts`` is libyang's verdict on leaf values (out-of-range values come from it)."""
     rng = random.Random(seed)
-    count = len(sites(doc, schema))
+    count = len(sites(doc, schema, accepts))
     for name, mutate in MUTATIONS.items():
         order = list(range(count))
         rng.shuffle(order)
@@ -248,7 +269,7 @@ def mutants(
             if made >= per_kind:
                 break
             clone = copy.deepcopy(doc)
-            site = sites(clone, schema)[index]
+            site = sites(clone, schema, accepts)[index]
             if mutate(site):
                 made += 1
                 yield f"{name}@{index}", clone

@@ -6,6 +6,7 @@ Bounded for a 2-core machine: few examples, a generous deadline (cue runs share 
 from __future__ import annotations
 
 import copy
+import functools
 import json
 from datetime import timedelta
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from libyang_paths import accepts
 from schema_mutations import MUTATIONS, sites
 
 from netdata._documents import parse_data
@@ -64,15 +66,16 @@ def test_decode_encode_round_trips(
     assert (back, problems) == (tree, [])
 
 
-def _defect(data: st.DataObject, build: SchemaBuild) -> tuple[str, str]:
+def _defect(data: st.DataObject, build: SchemaBuild, oracle: Any) -> tuple[str, str]:
     """A corpus document with one schema-level mutation and maybe one text-level defect."""
     path = data.draw(st.sampled_from(VALID))
     doc = json.loads(path.read_text())
-    found = sites(doc, build.schema)
+    judge = functools.partial(accepts, oracle)
+    found = sites(doc, build.schema, judge)
     kind = data.draw(st.sampled_from(sorted(MUTATIONS)))
     applied = MUTATIONS[kind](found[data.draw(st.integers(0, len(found) - 1))])
     name = f"{path.name[:4]}:{kind if applied else 'none'}"
-    leaves = [s for s in sites(doc, build.schema) if s.node.kind == "leaf"]
+    leaves = [s for s in sites(doc, build.schema, judge) if s.node.kind == "leaf"]
     extra = data.draw(st.sampled_from(["", "", "duplicate", "nul"]))
     if extra and leaves:
         site = data.draw(st.sampled_from(leaves))
@@ -90,7 +93,7 @@ def _defect(data: st.DataObject, build: SchemaBuild) -> tuple[str, str]:
 def test_generated_defects_are_judged_as_libyang_judges_them(
     data: st.DataObject, build: SchemaBuild, oracle: Any
 ) -> None:
-    cases = [_defect(data, build) for _ in range(data.draw(st.integers(1, 8)))]
+    cases = [_defect(data, build, oracle) for _ in range(data.draw(st.integers(1, 8)))]
     documents: list[tuple[str, Any]] = []
     for name, text in cases:
         try:

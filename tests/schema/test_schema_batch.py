@@ -113,8 +113,8 @@ def test_bad_value_shared_by_several_documents(build: SchemaBuild, oracle: Any) 
 def test_structural_defects_next_to_value_defects(build: SchemaBuild, oracle: Any) -> None:
     # A missing mandatory leaf is reported by cue only in a run without other
     # errors, and sends its pieces' shape back to be vetted whole. Without its
-    # type a port's ethernet container fails its `when`; and like a single
-    # document, a piece with a bad value reports no missing leaf (leaf8).
+    # type a port's ethernet container fails its `when`; a piece with a bad value
+    # reports its missing leaf too (leaf8: every error, by the Python check).
     docs = _fleet(
         {
             3: [_drop(5, "type")],
@@ -128,7 +128,7 @@ def test_structural_defects_next_to_value_defects(build: SchemaBuild, oracle: An
         "leaf3": {_path(5, "type"), ETHERNET_5},
         "leaf4": {_path(5, "type"), ETHERNET_5},
         "leaf6": {_path(8, "colour")},
-        "leaf8": {_path(2, "mtu"), ETHERNET_2},
+        "leaf8": {_path(2, "mtu"), _path(2, "type"), ETHERNET_2},
         "leaf10": {_path(5, "mtu")},
     }
 

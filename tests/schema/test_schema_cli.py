@@ -180,7 +180,8 @@ def test_coverage_lists_what_is_not_enforced(
     assert kinds["pattern"]["enforced"] > 50 and kinds["when"]["enforced"] > 50
     assert all(k["not_enforced"] == len(k["gaps"]) for k in kinds.values())
     gaps = {g["path"] for k in kinds.values() for g in k["gaps"]}
-    assert "/system/license/licenses/license/config/license-data" in gaps  # binary
+    assert "/system/messages/debug-entries/debug-service/service" in gaps  # no identities
+    assert kinds["binary"]["enforced"] >= 1 and not kinds["binary"]["gaps"]  # now checked
     total = sum(k["not_enforced"] for k in kinds.values())
     assert report["totals"]["not_enforced"] == total
 
