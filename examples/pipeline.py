@@ -26,9 +26,7 @@ def run(repo: Path, targets: Path, dry_run: bool) -> None:
     print(f"build: {len(built.devices)} devices into {built.output}")
 
     files = sorted(p for p in built.output.glob("*.json") if p.name != "build.json")
-    invalid = [r.file for r in netdata.validate(files) if not r.valid]
-    if invalid:
-        raise SystemExit(f"invalid: {', '.join(invalid)}")
+    netdata.validate(files).raise_for_status()  # DocumentError names each invalid file
     print(f"validate: {len(files)} files valid")
 
     report = netdata.diff(built.output, targets=targets).raise_for_status()

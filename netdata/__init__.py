@@ -27,7 +27,7 @@ from netdata.cue import Cue
 from netdata.inventory import Filters, fetch_inventory, open_source, write_host_files
 from netdata.push import diff, push
 from netdata.schema import build_schema, decode_rfc7951, encode_rfc7951
-from netdata.validate import validate, validate_documents
+from netdata.validate import ValidationResults, validate, validate_documents
 
 __version__ = "0.1.0"
 
@@ -48,6 +48,7 @@ __all__ = [
     "Selection",
     "SetupError",
     "UsageError",
+    "ValidationResults",
     "__version__",
     "build",
     "build_schema",

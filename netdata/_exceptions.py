@@ -137,7 +137,8 @@ class SchemaError(NetdataError):
 
 
 class DocumentError(NetdataError):
-    """An input document is unreadable, empty, too large or not JSON/YAML."""
+    """An input document is unreadable, empty, too large or not JSON/YAML, or (from
+    ``raise_for_status()`` of validate's results) invalid."""
 
 
 class InventoryError(NetdataError):

@@ -3,9 +3,12 @@ the results' raise_for_status()."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -68,3 +71,30 @@ def test_a_push_report_raises_for_failed_devices_only() -> None:
     with pytest.raises(netdata.PushError) as raised:
         bad.raise_for_status()
     assert str(raised.value) == "push failed:\n  leaf1 failed: connect timeout"
+
+
+def test_validate_results_raise_for_the_invalid_documents_only(
+    tmp_path: Path,
+    models: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    interfaces_document: Callable[[int], dict[str, Any]],
+) -> None:
+    monkeypatch.setenv("NETDATA_YANG_PATH", str(models))
+    good, bad = tmp_path / "good.json", tmp_path / "bad.json"
+    good.write_text(json.dumps(interfaces_document(9000), indent=1))
+    bad.write_text(json.dumps(interfaces_document(70000), indent=1))
+    fine = netdata.validate([good])
+    assert fine.ok and fine.raise_for_status() is fine
+    assert fine[0].raise_for_status() is fine[0]
+    results = netdata.validate([good, bad])
+    assert not results.ok and [r.file for r in results.invalid] == [str(bad)]
+    with pytest.raises(netdata.DocumentError) as raised:
+        results.raise_for_status()
+    message = str(raised.value)
+    assert message.startswith("1 of 2 documents invalid:\n")
+    assert "bad.json: invalid" in message and "good.json" not in message
+    assert "/interfaces/interface[name=eth0]/config/mtu" in message
+    assert f"({bad}:" in message  # the source position
+    with pytest.raises(netdata.DocumentError) as one:
+        results[1].raise_for_status()
+    assert str(one.value) == results[1].text()

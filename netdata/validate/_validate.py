@@ -60,6 +60,36 @@ class FileResult:
             lines.append(f"  {err.path}: {err.message}{where}")
         return "\n".join(lines)
 
+    def raise_for_status(self) -> FileResult:
+        """Raise :class:`DocumentError` with :meth:`text` (the file and each error with
+        its data path and position) when invalid; returns self when valid."""
+        if self.valid:
+            return self
+        raise DocumentError(self.text())
+
+
+class ValidationResults(list[FileResult]):
+    """The verdicts of :func:`validate` and :func:`validate_documents`, one per document
+    in input order (a list, with :attr:`ok`, :attr:`invalid` and :meth:`raise_for_status`)."""
+
+    @property
+    def ok(self) -> bool:
+        """Every document is valid."""
+        return all(r.valid for r in self)
+
+    @property
+    def invalid(self) -> list[FileResult]:
+        return [r for r in self if not r.valid]
+
+    def raise_for_status(self) -> ValidationResults:
+        """Raise :class:`DocumentError` naming every invalid document with its errors;
+        returns self when all are valid."""
+        bad = self.invalid
+        if not bad:
+            return self
+        details = "\n".join(r.text() for r in bad)
+        raise DocumentError(f"{len(bad)} of {len(self)} documents invalid:\n{details}")
+
 
 def detect_form(document: Any, schema: Schema) -> str:
     """``wire`` if member names are module-qualified or a list is a JSON array."""
@@ -102,7 +132,7 @@ def validate(
     jobs: int = 2,
     cue: Cue | None = None,
     executor: Any = None,
-) -> list[FileResult]:
+) -> ValidationResults:
     """Validate document files; one :class:`FileResult` per file, in order.
 
     Unreadable or unparsable files are invalid results with a message naming
@@ -120,7 +150,9 @@ def validate(
             loaded.append((str(file), exc))
     with open_executor(executor, jobs=jobs) as running:
         results = validate_on(running, loaded, build or build_schema(), form, leafrefs, cue)
-    return [_with_positions(r) if r.errors and r.form != "unknown" else r for r in results]
+    return ValidationResults(
+        _with_positions(r) if r.errors and r.form != "unknown" else r for r in results
+    )
 
 
 def _with_positions(result: FileResult) -> FileResult:
@@ -145,7 +177,7 @@ def validate_documents(
     leafrefs: bool = True,
     jobs: int = 2,
     cue: Cue | None = None,
-) -> list[FileResult]:
+) -> ValidationResults:
     """Validate in-memory documents given as ``(name, data)`` pairs.
 
     A ``data`` that is an exception (e.g. a :class:`DocumentError` from
@@ -172,7 +204,9 @@ def validate_documents(
             seen = {e.path for e in doc.errors}
             found = missing_mandatory(schema, doc.tree, doc.unfilled)
             doc.errors += [e for e in found if e.path not in seen]
-    return [FileResult(d.name, not d.errors, d.form, tuple(d.errors)) for d in docs]
+    return ValidationResults(
+        FileResult(d.name, not d.errors, d.form, tuple(d.errors)) for d in docs
+    )
 
 
 def _prepare(name: str, data: Any, form: str, schema: Schema) -> _Doc:
