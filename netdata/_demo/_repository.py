@@ -21,7 +21,9 @@ push:
 
 PRE_COMMIT = """\
 # pre-commit (https://pre-commit.com): `pre-commit install`, then every commit builds
-# the devices its changed files affect and fails with the build's messages.
+# the devices its changed files affect and fails with the build's messages. Needs
+# `netdata` and `cue` on PATH (the venv activated). A commit that only deletes files
+# runs no build (pre-commit passes no deleted file): run `netdata build` after one.
 repos:
   - repo: local
     hooks:

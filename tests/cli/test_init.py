@@ -4,6 +4,7 @@ from the shell and through the `cue cmd` workflows (the real cue, the real CLI).
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -13,8 +14,10 @@ from typing import Any
 import pytest
 
 from netdata.cli import main
+from netdata.cue import find_cue
 
 NETDATA = Path(sys.executable).parent / "netdata"
+PRE_COMMIT = Path(sys.executable).parent / "pre-commit"
 FABRIC = ["leaf1", "leaf2", "leaf3", "leaf4", "spine1", "spine2"]
 
 
@@ -121,3 +124,54 @@ def test_init_refuses_a_folder_that_is_not_empty(tmp_path: Path) -> None:
     (tmp_path / "keep.txt").write_text("mine")
     assert main(["init", str(tmp_path)]) == 2
     assert [p.name for p in tmp_path.iterdir()] == ["keep.txt"]
+
+
+def test_the_pre_commit_config_builds_each_commit_and_refuses_a_failed_device(
+    tmp_path: Path, cli_env: dict[str, str]
+) -> None:
+    """The written .pre-commit-config.yaml, installed by the real pre-commit, on real commits."""
+    root = tmp_path / "lab"
+    assert main(["init", "-q", str(root)]) == 0
+    # The hook's documented requirement (language: system): netdata and cue on PATH.
+    path = [str(NETDATA.parent), str(find_cue().path.parent), cli_env.get("PATH", "")]
+    env = {**cli_env, "PATH": os.pathsep.join(path), "PRE_COMMIT_HOME": str(tmp_path / "pc")}
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:  # git prints hooks on stderr
+        return subprocess.run(
+            args,
+            cwd=root,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+
+    def commit(message: str) -> subprocess.CompletedProcess[str]:
+        assert run("git", "add", "-A").returncode == 0
+        who = ["-c", "user.name=netdata", "-c", "user.email=netdata@example.invalid"]
+        return run("git", *who, "commit", "-q", "-m", message)
+
+    assert run("git", "init", "-q").returncode == 0
+    installed = run(str(PRE_COMMIT), "install")
+    assert installed.returncode == 0, installed.stdout
+    first = commit("the example fabric")
+    assert first.returncode == 0, first.stdout
+    assert "build the affected devices (netdata)" in first.stdout and "Passed" in first.stdout
+    assert sorted(p.stem for p in (root / "build").iterdir()) == ["build", *FABRIC]
+
+    leaf = root / "groups" / "role" / "leaf.yaml"
+    leaf.write_text(leaf.read_text() + "mtu: 70000\n")
+    refused = commit("a bad leaf group")
+    assert refused.returncode == 1, refused.stdout
+    assert "Failed" in refused.stdout
+    assert all(f"{name}: failed" in refused.stdout for name in FABRIC[:4])
+    assert "groups/role/leaf.yaml:" in refused.stdout and "spine1" not in refused.stdout
+    assert run("git", "rev-list", "--count", "HEAD").stdout == "1\n"  # not committed
+
+    leaf.write_text(leaf.read_text().replace("mtu: 70000\n", ""))
+    (root / "README.md").write_text("our lab\n")
+    fixed = commit("the leaf group as it was, a README")
+    assert fixed.returncode == 0, fixed.stdout
+    assert run("git", "rev-list", "--count", "HEAD").stdout == "2\n"
