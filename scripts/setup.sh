@@ -92,6 +92,16 @@ install_models() {
   fi
 }
 
+# The compiled schema, so the first `netdata demo` (or build, validate) does not compile
+# the 76 modules itself (minutes on 2 cores): `netdata schema build` leaves it in the
+# cache, ${XDG_CACHE_HOME:-~/.cache}/netdata/schema/<checksum>/ (docs/schema.md). Built
+# here rather than shipped: the checksum covers the models and the compiler's source.
+install_schema() {
+  say "compiling the YANG models into the schema cache (once; minutes on 2 cores)"
+  "$venv/bin/netdata" schema build -q >/dev/null \
+    || say "could not compile the schema (above); the first netdata demo or build will" >&2
+}
+
 # A Python >= 3.12 (NetBox needs it): python3.13/python3.12/python3 on PATH, then pyenv's.
 find_python_312() {
   local candidate
@@ -141,4 +151,5 @@ say "installing netdata-pipeline$extras into $venv"
 install_cue
 if $with_tests; then install_gnmi_cli; fi
 install_models
+install_schema
 say "done: run $venv/bin/netdata doctor"
