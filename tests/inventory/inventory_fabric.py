@@ -67,7 +67,9 @@ def bench_devices(count: int) -> dict[str, dict[str, Any]]:
     """``count`` devices of 4 interfaces (a LAG, its member, a trunk, a loopback) and 3 IPs."""
     devices = {}
     for n in range(count):
-        loopback = [f"172.16.{n // 256}.{n % 256}/32", f"2001:db8::{n:x}/128"]
+        # canonical text (RFC 5952: 2001:db8:: for 0), as the sources return it
+        v6 = ipaddress.IPv6Address("2001:db8::") + n
+        loopback = [f"172.16.{n // 256}.{n % 256}/32", f"{v6}/128"]
         devices[f"leaf{n:04d}"] = {
             "role": "leaf" if n % 10 else "spine", "tags": ["evpn"], "serial": f"SN{n}",
             "custom_fields": {"rack_unit": n % 42},
