@@ -110,7 +110,7 @@ def pynautobot_fetch(server: NautobotServer, threading: bool) -> Callable[[], di
     """The lists netdata's REST source reads, with pynautobot (its Records, by device name)."""
 
     def fetch() -> dict[str, Any]:
-        nb = pynautobot.api(server.url, token=server.token, threading=threading)
+        nb = pynautobot.api(server.url, token=server.token, threading=threading, retries=3)
         devices = list(nb.dcim.devices.filter(include="config_context", limit=1000))
         interfaces = list(nb.dcim.interfaces.filter(exclude_m2m=False, limit=500))
         ips = list(nb.ipam.ip_addresses.filter(has_interface_assignments=True, limit=500))
