@@ -49,6 +49,10 @@ from netdata.schema import SchemaBuild, build_schema, encode_rfc7951
 from netdata.settings import Settings, load_settings
 from netdata.validate import validate_documents
 
+_VALIDATE_ENV = {"GOGC": "200"}
+"""The validator's ``cue vet`` keeps a bounded collector: its heap is not bounded by a shard
+(the export's :data:`CUE_ENV` would make a heap above the limit collect continuously)."""
+
 
 @dataclass(frozen=True)
 class Selection:
@@ -273,7 +277,8 @@ def _evaluate_all(
         out.update(evaluation.errors)
         verdicts = validate_documents(
             list(evaluation.configs.items()), build=schema, form="authoring", leafrefs=leafrefs,
-            jobs=jobs, cue=Cue(cue.binary, workdir=cue.workdir, timeout=cue.timeout, env=CUE_ENV),
+            jobs=jobs,
+            cue=Cue(cue.binary, workdir=cue.workdir, timeout=cue.timeout, env=_VALIDATE_ENV),
         )
         invalid = {r.file: r for r in verdicts if not r.valid}
         for name, config in evaluation.configs.items():
