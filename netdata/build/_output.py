@@ -97,9 +97,12 @@ def write_manifest(
         "netdata_version": version,
         "schema_digest": schema_digest,
         "devices": {n: devices[n].as_dict() for n in sorted(devices)},
-        STATE_FIELD: state,
     }
     if problems:
         document["problems"] = problems
-    text = json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    text = json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False)
+    # the state on one line, last (its key sorts last): indenting it tripled build.json
+    # (1.4 MB for 1,000 devices) and the indenting encoder is Python's slow one (+0.1 s)
+    packed = json.dumps(state, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
+    text = f'{text[:-2]},\n  "{STATE_FIELD}": {packed}\n}}\n'
     write_atomically(folder, MANIFEST, text.encode())
