@@ -26,10 +26,16 @@ from pathlib import Path
 from typing import Any
 
 from netdata._exceptions import BuildError
-from netdata.build._cache import Cache, cache_file, cache_text, read_cache
+from netdata.build._cache import Cache, cache_state, read_cache
 from netdata.build._evaluate import CUE_ENV, Runner, evaluate
 from netdata.build._jobs import evaluate_on
-from netdata.build._output import device_text, read_manifest, write_atomically, write_manifest
+from netdata.build._output import (
+    device_text,
+    read_document,
+    read_manifest,
+    write_atomically,
+    write_manifest,
+)
 from netdata.build._overlay import Device, Overlay, open_overlay
 from netdata.build._repository import (
     GroupFile,
@@ -48,6 +54,10 @@ from netdata.inventory import Filters, device_file_names, safe_filename
 from netdata.schema import SchemaBuild, build_schema, encode_rfc7951
 from netdata.settings import Settings, load_settings
 from netdata.validate import validate_documents
+
+_VALIDATE_ENV = {"GOGC": "200"}
+"""The validator's ``cue vet`` keeps a bounded collector: its heap is not bounded by a shard
+(the export's :data:`CUE_ENV` would make a heap above the limit collect continuously)."""
 
 
 @dataclass(frozen=True)
@@ -117,7 +127,8 @@ def build(
     )
     schema_digest = sha256(schema.cue_file.read_bytes() + schema.meta_file.read_bytes())
     output = settings.output
-    cache = read_cache(output, __version__)
+    document = read_document(output)
+    cache = read_cache(document, __version__)
     groups = load_groups(settings.groups)
     hosts, problems = load_hosts(settings.inventory, cache)
     problems = [*groups.problems, *problems, *_orphans(groups, hosts)]
@@ -126,7 +137,7 @@ def build(
         output.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise BuildError(f"cannot create the output folder {output}: {exc.strerror}") from None
-    previous = read_manifest(output)
+    previous = read_manifest(document)
     stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     common = json.dumps([__version__, schema_digest, transforms_digest, leafrefs])
     results: dict[str, DeviceResult] = {}
@@ -176,10 +187,9 @@ def build(
     names = {h.name for h in hosts}
     manifest = {n: d for n, d in previous.items() if n in names}
     manifest.update(results)
-    write_manifest(output, __version__, schema_digest, manifest, problems)
     files_now = {str(output / d.file) for d in manifest.values() if d.file is not None}
     cache.outputs = {p: e for p, e in cache.outputs.items() if p in files_now}
-    _save(cache, output)
+    write_manifest(output, __version__, schema_digest, manifest, problems, cache_state(cache))
     return BuildResult(output, dict(sorted(results.items())), tuple(problems))
 
 
@@ -218,16 +228,6 @@ def _orphans(groups: Groups, hosts: Sequence[Host]) -> list[str]:
         if level == "host" and stem not in known
         for g in found
     ]
-
-
-def _save(cache: Cache, output: Path) -> None:
-    """Write the build cache; skipped when its folder cannot be written (it only saves time)."""
-    where = cache_file(output)
-    try:
-        where.parent.mkdir(parents=True, exist_ok=True)
-        write_atomically(where.parent, where.name, cache_text(cache))
-    except (OSError, BuildError):
-        return
 
 
 def _up_to_date(kept: DeviceResult, digest: str, output: Path, cache: Cache) -> bool:
@@ -273,7 +273,8 @@ def _evaluate_all(
         out.update(evaluation.errors)
         verdicts = validate_documents(
             list(evaluation.configs.items()), build=schema, form="authoring", leafrefs=leafrefs,
-            jobs=jobs, cue=Cue(cue.binary, workdir=cue.workdir, timeout=cue.timeout, env=CUE_ENV),
+            jobs=jobs,
+            cue=Cue(cue.binary, workdir=cue.workdir, timeout=cue.timeout, env=_VALIDATE_ENV),
         )
         invalid = {r.file: r for r in verdicts if not r.valid}
         for name, config in evaluation.configs.items():

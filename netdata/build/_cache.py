@@ -1,29 +1,25 @@
 """What a build remembers between runs so that an up-to-date check reads no unchanged file.
 
-One file per output folder, ``${XDG_CACHE_HOME:-~/.cache}/netdata/build/<sha256 of the
-output folder's absolute path>.json`` (the output folder holds only the device files and
-``build.json``), records, per host-variable file, its stat
-identity (size, mtime, ctime, inode) with the devices read from it (name,
-selector, input digest of the variables, the few variables the build itself
-reads in Python), and per output file its stat identity with its
-sha256. A file whose identity is unchanged is trusted without being read (as
-git and make trust them); any write changes its ctime. The cache is only an
-accelerator: a missing, unreadable or foreign one is ignored, and it is
-written (temporary file + rename) after ``build.json``; a cache that cannot be written
-is skipped.
+It is kept in ``<output>/build.json`` itself, as the optional top-level field
+``"state"`` (one state file per output folder, written in the same atomic write
+as the device entries; readers of build.json such as push ignore it). It
+records, per host-variable file, its stat identity (size, mtime, ctime, inode)
+with the devices read from it (name, selector, input digest of the variables,
+the few variables the build itself reads in Python), and per output file its
+stat identity with its sha256. A file whose identity is unchanged is trusted
+without being read (as git and make trust them); any write changes its ctime.
+The state is only an accelerator: a missing, unreadable or foreign one (another
+netdata version) is ignored.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from netdata.schema._manifest import cache_root
-
-FORMAT = 1
+STATE_FIELD = "state"
+"""The top-level field of build.json that holds the state."""
 
 Identity = tuple[int, int, int, int]
 
@@ -65,21 +61,16 @@ class Cache:
             self.outputs[str(path)] = (found, digest)
 
 
-def cache_file(output: Path) -> Path:
-    """Where the cache of the output folder ``output`` lives."""
-    key = hashlib.sha256(str(output.absolute()).encode()).hexdigest()[:32]
-    return cache_root() / "build" / f"{key}.json"
-
-
-def read_cache(output: Path, version: str) -> Cache:
-    """The cache of the previous build into ``output`` (empty if absent, unreadable or old)."""
+def read_cache(document: dict[str, Any], version: str) -> Cache:
+    """The state of the previous build, from its build.json ``document`` (empty if absent,
+    unreadable or written by another netdata version)."""
     try:
-        data = json.loads(cache_file(output).read_text(encoding="utf-8"))
-        if data.get("format") != FORMAT or data.get("netdata_version") != version:
+        if document.get("netdata_version") != version:
             return Cache(version)
-        hosts = {p: (_identity(i), list(h)) for p, (i, h) in data["hosts"].items()}
-        outputs = {p: (_identity(i), str(d)) for p, (i, d) in data["outputs"].items()}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        state = document[STATE_FIELD]
+        hosts = {p: (_identity(i), list(h)) for p, (i, h) in state["hosts"].items()}
+        outputs = {p: (_identity(i), str(d)) for p, (i, d) in state["outputs"].items()}
+    except (ValueError, KeyError, TypeError, AttributeError):
         return Cache(version)
     return Cache(version, hosts, outputs)
 
@@ -89,12 +80,9 @@ def _identity(value: Any) -> Identity:
     return (size, mtime, ctime, inode)
 
 
-def cache_text(cache: Cache) -> bytes:
-    """The bytes of the cache file."""
-    document = {
-        "format": FORMAT,
-        "netdata_version": cache.version,
-        "hosts": cache.hosts,
-        "outputs": cache.outputs,
+def cache_state(cache: Cache) -> dict[str, Any]:
+    """The value of build.json's ``state`` field."""
+    return {
+        "hosts": {p: [list(i), h] for p, (i, h) in cache.hosts.items()},
+        "outputs": {p: [list(i), d] for p, (i, d) in cache.outputs.items()},
     }
-    return (json.dumps(document, separators=(",", ":"), default=list) + "\n").encode()

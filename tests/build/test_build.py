@@ -8,6 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from netdata import build
 from netdata.build import Selection
 from netdata.schema import SchemaBuild
@@ -159,9 +161,9 @@ def test_up_to_date_devices_are_not_rebuilt_and_a_change_rebuilds_only_its_devic
 
 
 def test_a_host_file_edited_after_a_build_is_read_again_even_at_the_same_size(
-    repo: Repo, schema_build: SchemaBuild
+    repo: Repo, schema_build: SchemaBuild, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The build cache trusts an unchanged host file's stat identity, never a changed one."""
+    """The build's state trusts an unchanged host file's stat identity, never a changed one."""
     hosts = {
         name: {"hosts": {name: {"role": role, "interfaces": {"Ethernet1": {"description": d}}}}}
         for name, role, d in (("leaf1", "leaf", "to spine1"), ("spine1", "spine", "to leaf1"))
@@ -169,10 +171,15 @@ def test_a_host_file_edited_after_a_build_is_read_again_even_at_the_same_size(
     root = repo({f"inventory/{n}.json": json.dumps(h) for n, h in hosts.items()}
                 | {"netdata.yaml": "inventory: inventory\n"})
     (root / "inventory" / "hosts.yaml").unlink()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home-cache"))
     assert all(d.built for d in build(root, schema=schema_build).devices.values())
     again = build(root, schema=schema_build)
     assert again.ok and not any(d.built for d in again.devices.values())
-    assert again.devices["leaf1"].host["role"] == "leaf"  # kept variables from the cache
+    assert again.devices["leaf1"].host["role"] == "leaf"  # kept variables from the state
+    state = _manifest(root)["state"]  # the one state file is build.json
+    assert str(root / "inventory" / "leaf1.json") in state["hosts"]
+    assert str(root / "build" / "leaf1.json") in state["outputs"]
+    assert not (tmp_path / "home-cache").exists()  # nothing written into the user's home
     leaf = root / "inventory" / "leaf1.json"
     size = leaf.stat().st_size
     leaf.write_text(leaf.read_text().replace("to spine1", "to spine2"))
