@@ -252,6 +252,8 @@ def main() -> None:
     logging.getLogger("pygnmi").setLevel(logging.CRITICAL + 1)
     os.environ.setdefault("NETDATA_YANG_PATH", str(MODELS))
     names = [f"leaf{i:04d}" for i in range(args.devices)]
+    if "gnmi_cli" in args.peers.split(",") and not GNMI_CLI.exists():
+        parser.error(f"{GNMI_CLI} is missing: run 'bash scripts/setup.sh --test' first")
     leaf = corpus("p015")
     peers = {"pygnmi": pygnmi_script, "nornir": nornir_run, "gnmi_cli": gnmi_cli_xargs}
     with tempfile.TemporaryDirectory(prefix="netdata-bench-push-") as tmp:

@@ -43,9 +43,11 @@ def _fabric(folder: Path) -> Path:
 
 
 def outputs(folder: Path) -> dict[str, Any]:
-    """Every output file's bytes; build.json parsed, its build times left out."""
+    """Every output file's bytes; build.json parsed, its build times and the stat
+    identities of its files (``state``: they differ by run) left out."""
     found: dict[str, Any] = {p.name: p.read_bytes() for p in folder.glob("*.json")}
     manifest = json.loads(found.pop("build.json"))
+    manifest.pop("state")
     for entry in manifest["devices"].values():
         entry.pop("built_at")
     found["build.json"] = manifest
