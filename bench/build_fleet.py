@@ -67,11 +67,20 @@ PYAVD = ("Arista's pyavd (the issue's measurement on these 2 cores, not this run
 def child_netdata(repo: Path, jobs: int) -> dict[str, Any]:
     from netdata.build import build
 
-    start = time.perf_counter()
+    start, before = time.perf_counter(), _cpu()
     result = build(repo, jobs=jobs)
+    python, cue = (a - b for a, b in zip(_cpu(), before, strict=True))
     return {"seconds": time.perf_counter() - start, "ok": result.ok,
+            "python_cpu": python, "cue_cpu": cue,
             "built": sum(d.built for d in result.devices.values()),
             "failed": result.failed[:5], "problems": list(result.problems)[:5]}
+
+
+def _cpu() -> tuple[float, float]:
+    """CPU seconds (user + system) of this process and of its finished children (every cue)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime
 
 
 def child_naive(repo: Path, sample: int) -> dict[str, Any]:
@@ -315,6 +324,11 @@ def _show(label: str, size: int, report: dict[str, Any]) -> None:
     print(f"  {label:34} {report['wall']:7.1f} s  {size / report['wall']:6.0f} dev/s  "
           f"peak {report['peak_mb']:5.0f} MB (largest process {report['largest_mb']:.0f} MB)"
           f"  cpu {report['cpu']:.1f} s{built}  {status}")
+    if "cue_cpu" in report:
+        cue, python = report["cue_cpu"], report["python_cpu"]
+        print(f"    of which cue {cue:.1f} s ({cue / size * 1000:.1f} ms/device), Python "
+              f"{python:.1f} s ({python / size * 1000:.1f} ms/device); "
+              f"load average {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ cannot be faster than local; what it costs more is the overhead, and the
 per-shard CPU on a worker is what a bigger cluster divides:
 
     estimated wall(100k, W) = coordinator CPU per device * 100,000
-                              + ⌈(100,000 / SHARD_SIZE) shards / W⌉ * worker CPU per shard
+                              + ⌈(100,000 / JOB_SIZE) shards / W⌉ * worker CPU per shard
 
 (one core per worker thread; the coordinator's part, reading inputs and
 writing files, is serial). Run under the bench lock; the load average is
@@ -43,7 +43,7 @@ from fleet import write_fleet  # noqa: E402
 
 import netdata  # noqa: E402
 from netdata.build import Selection  # noqa: E402
-from netdata.build._evaluate import SHARD_SIZE  # noqa: E402
+from netdata.build._jobs import JOB_SIZE  # noqa: E402
 
 TARGET = 100_000
 
@@ -66,12 +66,12 @@ def main() -> None:
     parser.add_argument("--devices", type=int, default=5000)
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
-    n, shards = args.devices, math.ceil(args.devices / SHARD_SIZE)
+    n, shards = args.devices, math.ceil(args.devices / JOB_SIZE)
     with tempfile.TemporaryDirectory(prefix="netdata-cluster-bench-") as tmp:
         repo = Path(tmp) / "fleet"
         write_fleet(repo, n)
         netdata.build(repo, selection=Selection(shard=(1, max(1, n // 20))))  # schema warm
-        print(f"{n} devices, {shards} shards of <= {SHARD_SIZE}; {load()} at start")
+        print(f"{n} devices, {shards} shards of <= {JOB_SIZE}; {load()} at start")
 
         me = os.getpid()
         before, started = cpu([me]), time.monotonic()
@@ -110,10 +110,10 @@ def main() -> None:
     print(f"worker CPU per shard {per_shard:.2f} s; coordinator CPU per device "
           f"{1000 * per_device:.2f} ms")
     for count in (10, 50):
-        estimate = per_device * TARGET + math.ceil(TARGET / SHARD_SIZE / count) * per_shard
+        estimate = per_device * TARGET + math.ceil(TARGET / JOB_SIZE / count) * per_shard
         print(f"estimated {TARGET:,} devices on {count} workers: {estimate / 60:.1f} min "
               f"(coordinator {per_device * TARGET / 60:.1f} min + shards "
-              f"{math.ceil(TARGET / SHARD_SIZE / count) * per_shard / 60:.1f} min)")
+              f"{math.ceil(TARGET / JOB_SIZE / count) * per_shard / 60:.1f} min)")
 
 
 if __name__ == "__main__":

@@ -31,16 +31,17 @@ from netdata.cue import Cue
 from netdata.schema import Schema
 from netdata.schema._paths import authoring_path
 
-SHARD_SIZE = 40
+SHARD_SIZE = 20
 """Most devices per cue run. Measured with the 48-port leaves of bench/fleet.py (examples/
-fabric's transforms): cue's CPU per device is flat from 10 to 100 per run (73-80 ms) while
-its memory grows with the run (100 MB at 10, 400 MB at 50, 780 MB at 100): 40 keeps two
-parallel runs well under 1 GB. (Simpler 48-port leaves: 8 ms at 100, 18 ms at 500.)"""
+fabric's transforms, docs/build.md "Performance"): cue's CPU per device is least at 20 per run
+(31-36 ms; 34-51 at 10, where the ~20 ms of a run's start and schema load weigh more; 35-38 at
+40, whose ~320 MB of allocations pass the collector's limit) and a run of 20 peaks at 185 MB
+(40: 315 MB). (Simpler 48-port leaves: 8 ms at 100, 18 ms at 500: superlinear beyond 100.)"""
 CUE_ENV = {"GOGC": "off", "GOMEMLIMIT": "300MiB"}
-"""Go's garbage collector took 30-35 % of cue's CPU in the export. A run of 40 fabric leaves
-allocates ~300 MB in all, so cue collects only when its heap nears 300 MiB (the soft limit):
-most runs never collect (cue's CPU -30 % against GOGC=200, measured with 20 leaves), and two
-parallel runs stay well under 1 GB."""
+"""Go's garbage collector took 30-35 % of cue's CPU in the export. A run of 20 fabric leaves
+allocates ~165 MB in all (a run of 40: ~320 MB), so cue collects only when its heap nears
+300 MiB (the soft limit): runs of SHARD_SIZE fabric leaves never collect (cue's CPU -30 % against
+GOGC=200, measured with 20 leaves), and two parallel runs stay well under 1 GB."""
 
 
 @dataclass
