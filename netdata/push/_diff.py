@@ -103,13 +103,14 @@ def _added(out: list[Change], node: Node, new: dict[str, Any], at: tuple[str, ..
     """A container only the intended config has: what :func:`_container` reports for it,
     without looking at the other side (the first push's common case, so the kinds are
     dispatched here rather than through :func:`_data`)."""
+    children = node.children
     for name, value in _members(node, new).items():
         if value is None:
             continue
-        child = node.children.get(name)
+        child = children.get(name)
         path = (*at, name)
-        if child is None or child.kind in ("leaf", "leaf-list"):
-            out.append(Change("+", path, None, value))
+        if child is None or child.kind == "leaf" or child.kind == "leaf-list":
+            out.append(_new_change(Change, ("+", path, None, value, False)))
         elif child.kind == "list":
             _added_list(out, child, value, path)
         elif value and isinstance(value, dict):
@@ -127,7 +128,12 @@ def _added_list(out: list[Change], node: Node, new: Any, at: tuple[str, ...]) ->
         if body:
             _added(out, node, body, path)
         else:
-            out.append(Change("+", path, None, {}))
+            out.append(_new_change(Change, ("+", path, None, {}, False)))
+
+
+_new_change = tuple.__new__
+"""``Change("+", path, None, value)`` without the named tuple's argument handling (the
+added-subtree walk makes hundreds per device)."""
 
 
 def _container(out: list[Change], node: Node, new: Any, old: Any, at: tuple[str, ...]) -> None:

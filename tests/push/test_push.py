@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import time
 from dataclasses import dataclass
@@ -125,6 +126,16 @@ def test_a_failing_canary_stops_before_the_rest(lab: Lab) -> None:
         "leaf4": "skipped",
     }
     assert [lab.fleet[n].commits for n in NAMES] == [0, 0, 0, 0]
+
+
+def test_the_garbage_collector_is_left_as_it_was_after_a_run(lab: Lab) -> None:
+    assert gc.isenabled()
+    assert lab.push().ok and gc.isenabled()  # paused during the run only
+    gc.disable()
+    try:
+        assert lab.push().counts["unchanged"] == 4 and not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_a_down_or_slow_device_fails_alone(
