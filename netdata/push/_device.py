@@ -89,7 +89,8 @@ REFUSALS = frozenset({"UNIMPLEMENTED", "INVALID_ARGUMENT"})
 class Running:
     """Reads one device's managed roots as configured: Get CONFIG, or for a target that
     refuses CONFIG, ALL from then on (the diff ignores the state data ALL brings);
-    ``datatype`` and ``note`` say which."""
+    ``datatype`` and ``note`` say which. Capabilities is asked only on such a refusal:
+    a device that lacks JSON_IETF fails with that reason."""
 
     session: Session
     roots: list[str]
@@ -103,6 +104,7 @@ class Running:
             except GnmiError as exc:
                 if exc.code not in REFUSALS:
                     raise
+                self.session.capabilities()  # a device without JSON_IETF fails here, saying so
                 self.datatype = "all"
                 self.note = f"read with datatype ALL: the device refused CONFIG ({exc.code})"
         return self.session.get(self.roots, "all", wait=wait)
@@ -119,7 +121,6 @@ def diff_device(job: DeviceJob, schema: Schema, mode: str) -> DeviceResult:
     started = time.monotonic()
     try:
         with Session(job.endpoint) as session:
-            session.capabilities()
             reader = Running(session, list(job.intended.roots))
             running = reader.get()
     except PushError as exc:
@@ -186,7 +187,6 @@ class _Attempt:
 
     def run(self) -> None:
         intended, journal, result = self.job.intended, self.journal, self.result
-        self.session.capabilities()
         self.before = self.read.get()
         if self.interrupted is not None and self._settled(self.interrupted):
             return

@@ -21,6 +21,7 @@ from netdata.schema import Schema
 from netdata.schema._ir import INT_BOUNDS, WIDE_NUMBERS, Node, TypeInfo
 
 _NUMERIC = frozenset({*INT_BOUNDS, *WIDE_NUMBERS})
+_DIGEST_JSON = json.JSONEncoder(separators=(",", ":"), default=str, check_circular=False)
 
 
 class Change(NamedTuple):
@@ -82,8 +83,7 @@ def diff_configs(
 def diff_digest(changes: list[Change]) -> str:
     """sha256 of the changes (what the journal records): of the JSON list of
     ``[op, path, old, new, order]`` per change."""
-    rows = [(c.op, c.segments, c.old, c.new, c.order) for c in changes]
-    text = json.dumps(rows, separators=(",", ":"), default=str)
+    text = _DIGEST_JSON.encode(changes)  # a Change is a tuple: one JSON list each
     return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -101,15 +101,39 @@ def _data(out: list[Change], node: Node, new: Any, old: Any, at: tuple[str, ...]
 
 def _added(out: list[Change], node: Node, new: dict[str, Any], at: tuple[str, ...]) -> None:
     """A container only the intended config has: what :func:`_container` reports for it,
-    without looking at the other side."""
+    without looking at the other side (the first push's common case, so the kinds are
+    dispatched here rather than through :func:`_data`)."""
+    children = node.children
     for name, value in _members(node, new).items():
         if value is None:
             continue
-        child = node.children.get(name)
-        if child is None:
-            out.append(Change("+", (*at, name), None, value))
+        child = children.get(name)
+        path = (*at, name)
+        if child is None or child.kind == "leaf" or child.kind == "leaf-list":
+            out.append(_new_change(Change, ("+", path, None, value, False)))
+        elif child.kind == "list":
+            _added_list(out, child, value, path)
+        elif value and isinstance(value, dict):
+            _added(out, child, value, path)
         else:
-            _data(out, child, value, None, (*at, name))
+            _container(out, child, value, None, path)
+
+
+def _added_list(out: list[Change], node: Node, new: Any, at: tuple[str, ...]) -> None:
+    """A list only the intended config has: what :func:`_list` reports for it."""
+    parent, name = at[:-1], at[-1]
+    for label, item in _entries(node, new).values():
+        body = _without_keys(node, item)
+        path = (*parent, f"{name}{label}")
+        if body:
+            _added(out, node, body, path)
+        else:
+            out.append(_new_change(Change, ("+", path, None, {}, False)))
+
+
+_new_change = tuple.__new__
+"""``Change("+", path, None, value)`` without the named tuple's argument handling (the
+added-subtree walk makes hundreds per device)."""
 
 
 def _container(out: list[Change], node: Node, new: Any, old: Any, at: tuple[str, ...]) -> None:
@@ -185,7 +209,7 @@ def _entries(node: Node, value: Any) -> dict[tuple[Any, ...], tuple[str, dict[st
         if not node.keys or any(k not in members for k in node.keys):
             out[("#", index)] = (f"[{index + 1}]", item)
             continue
-        key = tuple(_normal(node.children[k].type, members[k]) for k in node.keys)
+        key = tuple(_normal(node.children[k], members[k]) for k in node.keys)
         label = "".join(f"[{k}={_text(members[k])}]" for k in node.keys)
         out[key] = (label, item)
     return out
@@ -200,7 +224,7 @@ def _leaf(out: list[Change], node: Node, new: Any, old: Any, at: tuple[str, ...]
         out.append(Change("-", at, old, None))
     elif old is None:
         out.append(Change("+", at, None, new))
-    elif _normal(node.type, new) != _normal(node.type, old):
+    elif _normal(node, new) != _normal(node, old):
         out.append(Change("~", at, old, new))
 
 
@@ -208,8 +232,8 @@ def _leaf_list(out: list[Change], node: Node, new: Any, old: Any, at: tuple[str,
     if new is None or old is None:
         _leaf(out, node, new, old, at)
         return
-    a = [_normal(node.type, v) for v in _as_list(new)]
-    b = [_normal(node.type, v) for v in _as_list(old)]
+    a = [_normal(node, v) for v in _as_list(new)]
+    b = [_normal(node, v) for v in _as_list(old)]
     same = a == b if node.ordered_by_user else sorted(map(str, a)) == sorted(map(str, b))
     if not same:
         out.append(Change("~", at, old, new))
@@ -225,21 +249,32 @@ def _opaque(out: list[Change], at: tuple[str, ...], new: Any, old: Any) -> None:
 
 
 # -- values ---------------------------------------------------------------------
-def _normal(t: TypeInfo | None, value: Any) -> Any:
-    """The value's comparison form: numbers by value, identities without module prefix."""
-    if isinstance(value, bool) or value is None or t is None:
+def _normal(node: Node, value: Any) -> Any:
+    """A leaf's value in comparison form: numbers by value, identities without module prefix."""
+    if isinstance(value, bool) or value is None or node.type is None:
         return value
     if value == [None]:
         return True  # type empty
-    bases = _bases(t)
-    if isinstance(value, int | float) or (isinstance(value, str) and bases & _NUMERIC):
+    numeric, identity = _kinds(node)
+    if isinstance(value, int | float) or (isinstance(value, str) and numeric):
         try:
             return Decimal(str(value).strip()).normalize()
         except InvalidOperation:
             pass
-    if isinstance(value, str) and "identityref" in bases:
+    if isinstance(value, str) and identity:
         return value.rpartition(":")[2]
     return value
+
+
+def _kinds(node: Node) -> tuple[bool, bool]:
+    """Whether the leaf's type (a union: one of its members) is numeric, an identityref;
+    computed once per node."""
+    kinds: tuple[bool, bool] | None = node.memo.get("diff.kinds")
+    if kinds is None:
+        assert node.type is not None
+        bases = _bases(node.type)
+        kinds = node.memo["diff.kinds"] = (bool(bases & _NUMERIC), "identityref" in bases)
+    return kinds
 
 
 def _bases(t: TypeInfo) -> set[str]:

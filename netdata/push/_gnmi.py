@@ -8,8 +8,8 @@ encoding unless told, and without a CA file it downloads the server's
 certificate and trusts it. So the adapter opens the gRPC channel itself and
 calls pygnmi's generated gNMI stubs with:
 
-- a deadline on every RPC, the first RPC (Capabilities) doubling as the
-  connect timeout;
+- a deadline on every RPC: ``timeout``, plus ``connect_timeout`` for a channel's
+  first RPC, which connects (Capabilities has ``connect_timeout`` alone);
 - ``JSON_IETF`` on every Get and Set;
 - bounded retries (``UNAVAILABLE`` only) for Capabilities and Get, never for Set;
 - TLS unless ``plaintext`` (system CAs or a CA file, optional client
@@ -114,6 +114,7 @@ class Session:
         self.endpoint = endpoint
         self._channel = _channel(endpoint)
         self._stub = gnmi_pb2_grpc.gNMIStub(self._channel)
+        self._fresh = True  # no RPC on this channel yet: the next one connects
         self._metadata: tuple[tuple[str, str], ...] = ()
         if endpoint.username is not None or endpoint.password is not None:
             self._metadata = (
@@ -135,10 +136,16 @@ class Session:
         self._channel.close()
         self._channel = _channel(self.endpoint)
         self._stub = gnmi_pb2_grpc.gNMIStub(self._channel)
+        self._fresh = True  # no RPC on this channel yet: the next one connects
 
     # -- RPCs ---------------------------------------------------------------
     def capabilities(self) -> dict[str, Any]:
-        """Connect and read the device's gNMI version and encodings; fail if it lacks JSON_IETF."""
+        """The device's gNMI version and encodings; fail if it lacks JSON_IETF.
+
+        Push does not ask for them on every device (a Get or Set names ``JSON_IETF``,
+        and a device without it refuses them): only when a Get is refused, to say why.
+        As a first RPC its deadline is ``connect_timeout`` alone.
+        """
         response = self._call(
             "Capabilities",
             gnmi_pb2.CapabilityRequest(),
@@ -199,7 +206,7 @@ class Session:
         )
         if commit is not None:
             request.extension.append(commit_extension(commit))
-        self._call("Set", request, self.endpoint.timeout, retry=False)
+        self._call("Set", request, retry=False)
 
     # -- internals ----------------------------------------------------------
     def _get(
@@ -211,7 +218,7 @@ class Session:
             type=_DATATYPES[datatype],
             encoding=gnmi_pb2.Encoding.JSON_IETF,
         )
-        response = self._call("Get", request, self.endpoint.timeout, retry=True, wait=wait)
+        response = self._call("Get", request, retry=True, wait=wait)
         out: dict[str, Any] = {}
         for notification in response.notification:
             prefix = list(notification.prefix.elem) if notification.HasField("prefix") else []
@@ -221,8 +228,19 @@ class Session:
         return out
 
     def _call(
-        self, rpc: str, request: Any, timeout: float, *, retry: bool, wait: bool = False
+        self,
+        rpc: str,
+        request: Any,
+        timeout: float | None = None,
+        *,
+        retry: bool,
+        wait: bool = False,
     ) -> Any:
+        """``timeout``: the deadline; by default the endpoint's, plus its ``connect_timeout``
+        on the channel's first RPC."""
+        if timeout is None:
+            timeout = self.endpoint.timeout + (self.endpoint.connect_timeout if self._fresh else 0)
+        self._fresh = False
         method = getattr(self._stub, rpc)
         delays = RETRY_DELAYS if retry else ()
         for attempt in range(len(delays) + 1):

@@ -2,7 +2,7 @@
 
 A device is pushed only if its build succeeded and its file is the one the
 build wrote (sha256 equal to ``output_digest``); any other device is skipped
-with the reason.
+with the reason. Files are decoded by the devices' jobs (:attr:`Intended.roots`).
 """
 
 from __future__ import annotations
@@ -22,14 +22,28 @@ BUILD_FORMAT = 1
 
 @dataclass(frozen=True)
 class Intended:
-    """One device's intended configuration: ``roots`` maps each managed top-level node
-    (``"module:name"``) to its content; ``texts`` holds the same as RFC 7951 text."""
+    """One device's intended configuration: ``raw``, the build's file as read (its sha256
+    is ``digest``); ``roots`` maps each managed top-level node (``"module:name"``) to its
+    content; ``texts`` holds the same as RFC 7951 text."""
 
     name: str
     file: Path
     digest: str
-    roots: dict[str, Any]
+    raw: bytes = field(repr=False)
     host: dict[str, Any] = field(default_factory=dict)
+
+    @cached_property
+    def roots(self) -> dict[str, Any]:
+        """The file decoded, when the device's job first needs it: a fleet's files are
+        then decoded while other devices' RPCs are under way, not all before the first.
+        A file that is not an RFC 7951 document raises :class:`PushError` (the device fails)."""
+        try:
+            document = json.loads(self.raw)
+        except ValueError as exc:
+            raise PushError(f"{self.file}: not JSON: {exc}") from None
+        if not isinstance(document, dict) or not all(":" in m for m in document):
+            raise PushError(f"{self.file}: not an RFC 7951 document with module-qualified roots")
+        return document
 
     @cached_property
     def texts(self) -> dict[str, str]:
@@ -101,13 +115,7 @@ def _device(folder: Path, name: str, entry: Any) -> Intended | Skipped:
     digest = "sha256:" + hashlib.sha256(raw).hexdigest()
     if digest != entry.get("output_digest"):
         return Skipped(name, f"{path} is stale: its sha256 differs from build.json's output_digest")
-    try:
-        document = json.loads(raw)
-    except ValueError as exc:
-        return Skipped(name, f"{path}: not JSON: {exc}")
-    if not isinstance(document, dict) or not all(":" in m for m in document):
-        return Skipped(name, f"{path}: not an RFC 7951 document with module-qualified roots")
-    return Intended(name, path, digest, document, _host(entry))
+    return Intended(name, path, digest, raw, _host(entry))
 
 
 def _host(entry: Any) -> dict[str, Any]:

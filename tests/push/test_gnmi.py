@@ -59,6 +59,17 @@ def test_every_rpc_has_a_deadline(sim_fleet_factory: Any) -> None:
     assert device.commits == 0
 
 
+def test_a_channels_first_rpc_may_also_take_the_connect_timeout(sim_fleet_factory: Any) -> None:
+    device = sim_fleet_factory(["slow"])["slow"]
+    device.set_latency(30)
+    with Session(endpoint(device, timeout=0.5, connect_timeout=0.7)) as session:
+        for within in ("1.2", "0.5"):  # the first RPC connects: 0.7 s + 0.5 s, then 0.5 s
+            with pytest.raises(GnmiError) as info:
+                session.get([IFACES])
+            assert info.value.code == "DEADLINE_EXCEEDED"
+            assert f"within {within} s" in str(info.value)
+
+
 def test_refused_connection_fails_after_bounded_retries(sim_fleet_factory: Any) -> None:
     device = sim_fleet_factory(["down"])["down"]
     device.refuse_connections()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import hashlib
 import json
 import time
 from dataclasses import dataclass
@@ -127,6 +129,16 @@ def test_a_failing_canary_stops_before_the_rest(lab: Lab) -> None:
     assert [lab.fleet[n].commits for n in NAMES] == [0, 0, 0, 0]
 
 
+def test_the_garbage_collector_is_left_as_it_was_after_a_run(lab: Lab) -> None:
+    assert gc.isenabled()
+    assert lab.push().ok and gc.isenabled()  # paused during the run only
+    gc.disable()
+    try:
+        assert lab.push().counts["unchanged"] == 4 and not gc.isenabled()
+    finally:
+        gc.enable()
+
+
 def test_a_down_or_slow_device_fails_alone(
     sim_fleet_factory: Any, tmp_path: Path, schema: Any
 ) -> None:
@@ -182,6 +194,27 @@ def test_failed_and_stale_builds_are_skipped(sim_fleet_factory: Any, tmp_path: P
     assert results["leaf1"].status == "changed"
     assert results["leaf2"].status == "skipped" and "stale" in results["leaf2"].message
     assert results["leaf3"].status == "skipped" and "'failed'" in results["leaf3"].message
+    assert [fleet[n].commits for n in NAMES[:3]] == [1, 0, 0]
+
+
+def test_a_built_file_that_is_not_rfc7951_fails_its_device_alone(
+    sim_fleet_factory: Any, tmp_path: Path
+) -> None:
+    configs = {n: with_hostname(corpus("p001"), n) for n in NAMES[:3]}
+    fleet = sim_fleet_factory(NAMES[:3])
+    build = write_build(tmp_path / "build", configs)
+    manifest = json.loads((build / "build.json").read_text())
+    for name, text in (("leaf2", "{not json"), ("leaf3", '{"interfaces": {}}')):
+        (build / f"{name}.json").write_text(text)  # build.json's digest says the build wrote it
+        digest = "sha256:" + hashlib.sha256(text.encode()).hexdigest()
+        manifest["devices"][name]["output_digest"] = digest
+    (build / "build.json").write_text(json.dumps(manifest))
+    targets = write_targets(tmp_path / "t.json", fleet)
+    report = push(build, targets=targets, journal_dir=tmp_path / "j", policy=Policy(max_failures=5))
+    results = {r.device: (r.status, r.message) for r in report.results}
+    assert results["leaf1"][0] == "changed"
+    assert results["leaf2"][0] == "failed" and "leaf2.json: not JSON" in results["leaf2"][1]
+    assert results["leaf3"][0] == "failed" and "module-qualified" in results["leaf3"][1]
     assert [fleet[n].commits for n in NAMES[:3]] == [1, 0, 0]
 
 
