@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import grpc
 from google.protobuf import (  # type: ignore[import-untyped]
@@ -24,6 +24,9 @@ from google.protobuf.message import DecodeError  # type: ignore[import-untyped]
 from pygnmi.spec.v080 import gnmi_ext_pb2
 
 from netdata.sim._errors import GnmiError
+
+if TYPE_CHECKING:
+    from netdata.sim._config import Config
 
 DEFAULT_ROLLBACK = 600.0
 ACTIONS = ("commit", "confirm", "cancel", "set_rollback_duration")
@@ -151,7 +154,7 @@ class PendingCommit:
 
     __slots__ = ("_timer", "id", "previous")
 
-    def __init__(self, commit_id: str, previous: str) -> None:
+    def __init__(self, commit_id: str, previous: Config) -> None:
         self.id = commit_id
         self.previous = previous
         self._timer: asyncio.TimerHandle | None = None

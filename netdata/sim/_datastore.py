@@ -1,9 +1,11 @@
 """Get and Set on one device's configuration, held as canonical RFC 7951 JSON text.
 
-No I/O here: the gNMI service calls these with the stored text and commits
-the text :func:`apply_set` returns. A device's configuration is a string (the
-compact form libyang prints), so idle devices cost little memory and devices
-with the same configuration share one string.
+No I/O here: the gNMI service calls these with the stored :class:`Config` and
+commits the one :func:`apply_set` returns. A configuration is text (the compact
+form libyang prints, by top-level member), so idle devices cost little memory
+and devices with the same configuration share one. Get answers are kept with
+the configuration until the next commit; a replace of top-level members builds
+the candidate from the stored text of the others.
 """
 
 from __future__ import annotations
@@ -18,17 +20,19 @@ from pygnmi.spec.v080 import gnmi_pb2
 from netdata._documents import parse_json
 from netdata._exceptions import DocumentError
 from netdata.sim import _tree, _views
+from netdata.sim._config import Config, join
 from netdata.sim._errors import GnmiError
 from netdata.sim._paths import ANY_MODULE_ORIGINS, Step, path_text, resolve
 from netdata.sim._schema import CONTAINER, Schema, ValidationError
 
 _JSON_ENCODINGS = (gnmi_pb2.Encoding.JSON, gnmi_pb2.Encoding.JSON_IETF)
+_CONFIG = gnmi_pb2.GetRequest.DataType.CONFIG
 _SCALARS = ("string_val", "int_val", "uint_val", "bool_val", "float_val", "double_val")
 
 
 def canonical_config(
     schema: Schema, text: str | bytes, where: str = "the configuration"
-) -> str:
+) -> Config:
     """Validate a whole RFC 7951 configuration; return its canonical text.
 
     The text is read by the one reader's JSON rules (an empty text, duplicate
@@ -59,30 +63,30 @@ def _parse(text: str | bytes, where: str) -> Any:
         raise GnmiError(grpc.StatusCode.INVALID_ARGUMENT, str(exc)) from None
 
 
-def apply_set(schema: Schema, text: str, request: Any) -> tuple[str, Any]:
-    """Apply a SetRequest to ``text``: deletes, replaces, updates, then validate the result.
+def apply_set(schema: Schema, config: Config, request: Any) -> tuple[Config, Any]:
+    """Apply a SetRequest to ``config``: deletes, replaces, updates, then validate the result.
 
-    Returns the new canonical text and the SetResponse; raises GnmiError (and
+    Returns the new configuration and the SetResponse; raises GnmiError (and
     changes nothing) if any operation or the validation fails.
     """
     prefix = request.prefix if request.HasField("prefix") else None
     if _replaces_everything(request, prefix):
         value = request.replace[0].val.json_ietf_val
-        new_text = canonical_config(schema, value, "/")
+        new = canonical_config(schema, value, "/")
         result = gnmi_pb2.UpdateResult(
             path=request.replace[0].path, op=gnmi_pb2.UpdateResult.REPLACE
         )
-        return new_text, _response(prefix, [result])
+        return new, _response(prefix, [result])
     roots = _root_replaces(schema, request, prefix)
     if roots is not None:  # a push's replace of top-level containers: libyang judges the tree
-        whole: dict[str, Any] = json.loads(text)
-        whole.update(roots)
+        members = dict(config.members)
+        members.update((member, json.dumps(value)) for member, value in roots.items())
         results = [
             gnmi_pb2.UpdateResult(path=u.path, op=gnmi_pb2.UpdateResult.REPLACE)
             for u in request.replace
         ]
-        return _validate(schema, json.dumps(whole)), _response(prefix, results)
-    tree: dict[str, Any] = json.loads(text)
+        return _validate(schema, join(members)), _response(prefix, results)
+    tree = config.tree()
     results = []
     for path in request.delete:
         steps = resolve(schema, prefix, path, for_write=True, wildcards=True)
@@ -111,8 +115,8 @@ def apply_set(schema: Schema, text: str, request: Any) -> tuple[str, Any]:
     return _validate(schema, json.dumps(tree)), _response(prefix, results)
 
 
-def answer_get(schema: Schema, text: str, request: Any) -> Any:
-    """The GetResponse for ``request`` against the configuration ``text``."""
+def answer_get(schema: Schema, config: Config, request: Any) -> Any:
+    """The GetResponse for ``request`` against ``config``."""
     if request.encoding not in gnmi_pb2.Encoding.values():
         raise GnmiError(
             grpc.StatusCode.INVALID_ARGUMENT, f"unknown encoding number {request.encoding}"
@@ -123,8 +127,8 @@ def answer_get(schema: Schema, text: str, request: Any) -> Any:
     if request.type not in gnmi_pb2.GetRequest.DataType.values():
         raise GnmiError(grpc.StatusCode.INVALID_ARGUMENT, f"unknown data type {request.type}")
     prefix = request.prefix if request.HasField("prefix") else None
-    tree = _views.view(schema, json.loads(text), request.type)
     ietf = request.encoding == gnmi_pb2.Encoding.JSON_IETF
+    view = _View(schema, config, request.type)
     notifications = []
     now = time.time_ns()
     for path in request.path or [gnmi_pb2.Path()]:
@@ -133,26 +137,62 @@ def answer_get(schema: Schema, text: str, request: Any) -> Any:
             # matches are reported with full paths: the prefix may hold wildcards too
             origin = path.origin or (prefix.origin if prefix is not None else "")
             found = [
-                (_concrete_path(concrete, origin), value)
-                for concrete, value in _tree.expand(schema, tree, steps)
+                (_concrete_path(concrete, origin), _encoded(value, ietf))
+                for concrete, value in _tree.expand(schema, view.tree(), steps)
             ]
             head = gnmi_pb2.Path(target=prefix.target) if prefix is not None else None
         else:
-            value = _tree.lookup(schema, tree, steps)
-            if value is None:
+            text = config.answer(
+                (request.type, ietf, *((s.member, _key_items(s.keys)) for s in steps)),
+                lambda: view.answer(steps, ietf),  # noqa: B023 (called at once)
+            )
+            if text is None:
                 raise GnmiError(
                     grpc.StatusCode.NOT_FOUND, f"{path_text(prefix, path)}: no data at this path"
                 )
-            found, head = [(path, value)], prefix
-        updates = [gnmi_pb2.Update(path=p, val=_typed(v, ietf)) for p, v in found]
+            found, head = [(path, text)], prefix
+        updates = [gnmi_pb2.Update(path=p, val=_typed(t, ietf)) for p, t in found]
         notifications.append(gnmi_pb2.Notification(timestamp=now, prefix=head, update=updates))
     return gnmi_pb2.GetResponse(notification=notifications)
 
 
-def _typed(value: Any, ietf: bool) -> Any:
+class _View:
+    """What one Get of ``datatype`` sees of ``config``, decoded at most once per request."""
+
+    def __init__(self, schema: Schema, config: Config, datatype: int) -> None:
+        self.schema, self.config, self.datatype = schema, config, datatype
+        self._tree: dict[str, Any] | None = None
+
+    def tree(self) -> dict[str, Any]:
+        if self._tree is None:
+            self._tree = _views.view(self.schema, self.config.tree(), self.datatype)
+        return self._tree
+
+    def answer(self, steps: list[Step], ietf: bool) -> bytes | None:
+        """The encoded value at concrete ``steps``; None if there is none."""
+        if ietf and self.datatype == _CONFIG and len(steps) <= 1:
+            # all of the configuration, or a top-level member: the stored text as it is
+            if not steps:
+                return self.config.text.encode()
+            if steps[0].keys is None:
+                text = self.config.members.get(steps[0].member)
+                return None if text is None else text.encode()
+        value = _tree.lookup(self.schema, self.tree(), steps)
+        return None if value is None else _encoded(value, ietf)
+
+
+def _key_items(keys: dict[str, str] | None) -> tuple[tuple[str, str], ...] | None:
+    return None if keys is None else tuple(sorted(keys.items()))
+
+
+def _encoded(value: Any, ietf: bool) -> bytes:
+    return json.dumps(value if ietf else _views.unqualified(value)).encode()
+
+
+def _typed(text: bytes, ietf: bool) -> Any:
     if ietf:
-        return gnmi_pb2.TypedValue(json_ietf_val=json.dumps(value).encode())
-    return gnmi_pb2.TypedValue(json_val=json.dumps(_views.unqualified(value)).encode())
+        return gnmi_pb2.TypedValue(json_ietf_val=text)
+    return gnmi_pb2.TypedValue(json_val=text)
 
 
 def _concrete_path(steps: list[Step], origin: str) -> Any:
@@ -160,7 +200,7 @@ def _concrete_path(steps: list[Step], origin: str) -> Any:
     return gnmi_pb2.Path(origin=origin, elem=elems)
 
 
-def _validate(schema: Schema, text: str) -> str:
+def _validate(schema: Schema, text: str) -> Config:
     try:
         return schema.validate(text)
     except ValidationError as exc:

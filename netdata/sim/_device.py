@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Coroutine
 from dataclasses import dataclass, field
@@ -11,13 +10,14 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 import grpc
 
 from netdata.sim._commit import DEFAULT_ROLLBACK, CommitAction, PendingCommit
+from netdata.sim._config import Config
 from netdata.sim._errors import GnmiError
 
 if TYPE_CHECKING:
     from netdata.sim._endpoint import Endpoint
 
 T = TypeVar("T")
-KEEP = "\0keep"
+KEEP = "keep"
 """``Faults.misapply``: the device keeps its configuration from before the Set."""
 
 
@@ -29,8 +29,8 @@ class DeviceHost(Protocol):
         """The address every device listens on."""
         ...
 
-    def canonical(self, document: str | dict[str, Any], where: str) -> str:
-        """Validate a whole configuration; its canonical text (DocumentError if invalid)."""
+    def canonical(self, document: str | dict[str, Any], where: str) -> Config:
+        """Validate a whole configuration; its canonical form (DocumentError if invalid)."""
         ...
 
     def call(self, coro: Coroutine[Any, Any, T], timeout: float = 60) -> T:
@@ -49,7 +49,7 @@ class Faults:
     ``drop_committed``, just after it). ``stall`` seconds become the latency once
     the next Set is committed (a device that stops answering). A ``misapply``
     makes the next valid Set succeed while the device then holds that
-    canonical text instead (``KEEP``: its configuration before the Set).
+    configuration instead (``KEEP``: its configuration before the Set).
     ``config_refusal`` fails every Get of datatype CONFIG with its status
     (a target that serves ``ALL`` only).
     """
@@ -60,7 +60,7 @@ class Faults:
     drop: bool = False
     drop_committed: bool = False
     stall: float = 0.0
-    misapply: str | None = None
+    misapply: Config | str | None = None
     config_refusal: tuple[grpc.StatusCode, str] | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -77,14 +77,14 @@ class Faults:
             drop, self.drop = self.drop, False
         return drop
 
-    def held_after_set(self, current: str, new: str) -> str:
+    def held_after_set(self, current: Config, new: Config) -> Config:
         """What the device holds after a valid Set from ``current`` to ``new``: ``new``,
         unless a misapply is armed (then disarmed)."""
         with self._lock:
             misapply, self.misapply = self.misapply, None
         if misapply is None:
             return new
-        return current if misapply == KEEP else misapply
+        return misapply if isinstance(misapply, Config) else current
 
     def check_get(self, config: bool) -> None:
         """Refuse a Get of datatype CONFIG (``config``) if the device is set to."""
@@ -106,12 +106,12 @@ class SimDevice:
     ``address`` is the ``(host, port)`` pair pygnmi's ``gNMIclient(target=...)`` takes.
     """
 
-    __slots__ = ("_config_text", "_endpoint", "_host", "_pending", "commits", "faults", "name")
+    __slots__ = ("_endpoint", "_host", "_pending", "_running", "commits", "faults", "name")
 
-    def __init__(self, host: DeviceHost, name: str, config_text: str) -> None:
+    def __init__(self, host: DeviceHost, name: str, running: Config) -> None:
         self._host = host
         self.name = name
-        self._config_text = config_text
+        self._running = running
         self.faults = Faults()
         self.commits = 0
         self._endpoint: Endpoint | None = None
@@ -136,32 +136,36 @@ class SimDevice:
 
     # -- configuration ------------------------------------------------------
     @property
+    def running(self) -> Config:
+        """The running configuration (replaced, never changed, by a commit)."""
+        return self._running
+
+    @property
     def config_text(self) -> str:
         """The running configuration as canonical RFC 7951 JSON text."""
-        return self._config_text
+        return self._running.text
 
     @property
     def config(self) -> dict[str, Any]:
         """The running configuration as an RFC 7951 JSON dict (a copy)."""
-        result: dict[str, Any] = json.loads(self._config_text)
-        return result
+        return self._running.tree()
 
     def load_config(self, document: str | dict[str, Any]) -> None:
         """Replace the running configuration (validated like a full-tree Set)."""
         self.commit(self._host.canonical(document, f"device {self.name}"))
 
-    def commit(self, text: str, confirm: CommitAction | None = None) -> None:
-        """Make ``text`` (validated, canonical) the running configuration.
+    def commit(self, config: Config, confirm: CommitAction | None = None) -> None:
+        """Make ``config`` (validated) the running configuration.
 
         With a commit-confirmed ``confirm`` action the previous configuration
         comes back unless the commit is confirmed within its rollback duration.
         Call from the fleet's event loop when ``confirm`` is given.
         """
         if confirm is not None:
-            pending = PendingCommit(confirm.id, self._config_text)
+            pending = PendingCommit(confirm.id, self._running)
             pending.arm(confirm.rollback_duration or DEFAULT_ROLLBACK, self._roll_back)
             self._pending = pending
-        self._config_text = text
+        self._running = config
         self.commits += 1
 
     @property
@@ -204,12 +208,12 @@ class SimDevice:
         pending.disarm()
         self._pending = None
         if action.action == "cancel":
-            self._config_text = pending.previous
+            self._running = pending.previous
 
     def _roll_back(self) -> None:
         pending, self._pending = self._pending, None
         if pending is not None:
-            self._config_text = pending.previous
+            self._running = pending.previous
 
     # -- faults -------------------------------------------------------------
     def set_latency(self, seconds: float) -> None:

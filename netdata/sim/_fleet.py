@@ -22,6 +22,7 @@ import grpc
 from netdata._documents import read_text
 from netdata._exceptions import DocumentError, SetupError
 from netdata.schema import find_models
+from netdata.sim._config import EMPTY, Config
 from netdata.sim._datastore import canonical_config
 from netdata.sim._device import SimDevice
 from netdata.sim._endpoint import DEFAULT_MAX_MESSAGE_BYTES, Endpoint
@@ -103,8 +104,8 @@ class SimFleet:
         self._devices: dict[str, SimDevice] = {}
         for name in names:
             doc = documents.get(name)
-            text = "{}" if doc is None else self.canonical(doc[1], doc[0])
-            self._devices[name] = SimDevice(self, name, text)  # self: the DeviceHost
+            config = EMPTY if doc is None else self.canonical(doc[1], doc[0])
+            self._devices[name] = SimDevice(self, name, config)  # self: the DeviceHost
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._gateway: Endpoint | None = None
@@ -206,8 +207,8 @@ class SimFleet:
         return asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout)
 
     # -- configuration ------------------------------------------------------
-    def canonical(self, document: str | dict[str, Any], where: str) -> str:
-        """Validate a whole configuration; its canonical text (DocumentError if invalid)."""
+    def canonical(self, document: str | dict[str, Any], where: str) -> Config:
+        """Validate a whole configuration; its canonical form (DocumentError if invalid)."""
         text = document if isinstance(document, str) else json.dumps(document)
         try:
             return _canonical_cached(self.schema.root, text)
@@ -265,8 +266,8 @@ _ANY = "the configuration"
 
 
 @functools.lru_cache(maxsize=64)
-def _canonical_cached(models: Path, text: str) -> str:
-    """Identical startup documents are validated once and share one string."""
+def _canonical_cached(models: Path, text: str) -> Config:
+    """Identical startup documents are validated once and share one configuration."""
     return canonical_config(load_schema(models), text, _ANY)
 
 

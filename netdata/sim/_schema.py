@@ -23,6 +23,7 @@ import libyang
 
 from netdata._exceptions import SchemaError
 from netdata.schema import YANG_PATH_ENV
+from netdata.sim._config import EMPTY, Config, split
 
 MODELS_ENV = YANG_PATH_ENV
 """Where the simulator, like every stage, finds the YANG models (:func:`find_models`)."""
@@ -202,8 +203,8 @@ class Schema:
         return self._key_types[cache_key]
 
     # -- validation ---------------------------------------------------------
-    def validate(self, text: str) -> str:
-        """Validate an RFC 7951 configuration; return libyang's canonical JSON of it.
+    def validate(self, text: str) -> Config:
+        """Validate an RFC 7951 configuration; return libyang's canonical text of it.
 
         Raises ValidationError with libyang's message, prefixed by the data
         path at fault when libyang reports one. Calls are serialized: fleets
@@ -215,9 +216,9 @@ class Schema:
             except libyang.LibyangError:
                 raise ValidationError(self._explain(text)) from None
             if dnode is None:
-                return "{}"
+                return EMPTY
             try:
-                return str(dnode.print_mem("json", with_siblings=True, pretty=False))
+                return _printed(dnode)
             finally:
                 dnode.free()
 
@@ -262,6 +263,21 @@ class Schema:
             if node.kind:
                 out.setdefault(node.name, []).append(node)
         return out
+
+
+def _printed(dnode: Any) -> Config:
+    """The canonical text of a validated tree, printed top-level node by top-level node
+    (the members joined are what libyang prints for the whole tree)."""
+    members: dict[str, str] = {}
+    for node in dnode.siblings():
+        if node.schema().nodetype() in (libyang.SNode.LIST, libyang.SNode.LEAFLIST):
+            # the entries of a top-level list are siblings, printed as one member
+            return split(dnode.print_mem("json", with_siblings=True, pretty=False))
+        printed = node.print_mem("json", pretty=False)  # {"module:name":<value>}
+        end = printed.find('":')
+        if end > 0:  # "{}": nothing to print (an implicit node)
+            members[printed[2:end]] = printed[end + 2 : -1]
+    return Config(members)
 
 
 def _wrap(snode: Any) -> SchemaNode:

@@ -59,7 +59,7 @@ class GnmiService(gnmi_pb2_grpc.gNMIServicer):  # type: ignore[misc]
     async def Get(self, request: Any, context: Any) -> Any:
         def get(dev: SimDevice) -> Any:
             dev.faults.check_get(request.type == gnmi_pb2.GetRequest.DataType.CONFIG)
-            return answer_get(self._schema, dev.config_text, request)
+            return answer_get(self._schema, dev.running, request)
 
         return await self._serve(context, _target(request), get)
 
@@ -76,10 +76,10 @@ class GnmiService(gnmi_pb2_grpc.gNMIServicer):  # type: ignore[misc]
                 dev.settle_commit(action)
                 return gnmi_pb2.SetResponse(timestamp=time.time_ns())
             dev.check_commit(action)
-            new_text, response = apply_set(self._schema, dev.config_text, request)
+            new, response = apply_set(self._schema, dev.running, request)
             if dev.faults.take_drop():
                 return _DROP
-            dev.commit(dev.faults.held_after_set(dev.config_text, new_text), action)
+            dev.commit(dev.faults.held_after_set(dev.running, new), action)
             return _DROP if dev.faults.after_commit() else response
 
         response = await self._serve(context, _target(request), set_)
