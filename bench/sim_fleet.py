@@ -6,6 +6,10 @@ clients in this one:
   * resident memory per device (RSS of the server: N devices vs 1 device);
   * Sets per second: full replace of a realistic 48-port leaf configuration
     (conformance corpus p015), validated by libyang on every Set;
+  * the server's CPU per RPC (user + sys of the `netdata sim` process, the honest
+    figure on a shared machine) for what `netdata push` sends a device: a Get of the
+    managed roots, a replace of them with commit-confirmed, the confirm, and
+    Capabilities;
 and prints ratios against baselines (libyang validation alone in-process).
 
     python bench/sim_fleet.py [--devices 1000] [--sets 600] [--clients 4]
@@ -21,11 +25,14 @@ import sys
 import tempfile
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import grpc
 from pygnmi.spec.v080 import gnmi_pb2, gnmi_pb2_grpc
+
+from netdata.sim import commit_extension
 
 REPO = Path(__file__).resolve().parents[1]
 MODELS = Path(os.environ.get("NETDATA_YANG_PATH") or REPO.parent / "shared/yang/openconfig")
@@ -120,6 +127,75 @@ def run_sets(ports: list[int], total: int, clients: int, make: Any = None) -> fl
     return total / elapsed
 
 
+def server_cpu(pid: int) -> float:
+    """CPU seconds (user + sys) the process ``pid`` has used."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def root_path(member: str) -> gnmi_pb2.Path:
+    return gnmi_pb2.Path(elem=[gnmi_pb2.PathElem(name=member)])
+
+
+def push_requests(n: int) -> dict[str, Any]:
+    """What `netdata push` sends device ``n`` (JSON_IETF, the managed roots)."""
+    doc = leaf_config(n)
+    get = gnmi_pb2.GetRequest(
+        path=[root_path(m) for m in doc],
+        type=gnmi_pb2.GetRequest.DataType.CONFIG,
+        encoding=gnmi_pb2.Encoding.JSON_IETF,
+    )
+    replace = [
+        gnmi_pb2.Update(
+            path=root_path(m), val=gnmi_pb2.TypedValue(json_ietf_val=json.dumps(v).encode())
+        )
+        for m, v in doc.items()
+    ]
+    return {
+        "Capabilities": gnmi_pb2.CapabilityRequest(),
+        "Get of the 4 roots": get,
+        "Set: replace of the 4 roots, commit-confirmed": gnmi_pb2.SetRequest(
+            replace=replace, extension=[commit_extension(f"b{n}", "commit", 600)]
+        ),
+        "Set: confirm": gnmi_pb2.SetRequest(extension=[commit_extension(f"b{n}", "confirm")]),
+    }
+
+
+def cpu_per_rpc(pid: int, ports: list[int], clients: int) -> None:
+    """Milliseconds of server CPU per RPC, each kind sent once to every device in turn."""
+    devices = len(ports)
+    requests = [push_requests(n + 1) for n in range(devices)]  # a hostname each has not
+    stubs = [gnmi_pb2_grpc.gNMIStub(grpc.insecure_channel(f"127.0.0.1:{p}")) for p in ports]
+    for kind in requests[0]:
+        method = "Capabilities" if kind == "Capabilities" else kind.split(":")[0].split()[0]
+
+        def send(i: int, kind: str = kind, method: str = method) -> None:
+            getattr(stubs[i], method)(requests[i][kind], timeout=60)
+
+        before = server_cpu(pid)
+        with ThreadPoolExecutor(clients) as pool:
+            list(pool.map(send, range(devices)))
+        used = (server_cpu(pid) - before) / devices * 1000
+        print(f"  {kind:48s} {used:6.2f} ms of server CPU per RPC")
+
+
+def startup_dir(folder: Path, devices: int) -> Path:
+    """``sim-NNNN.json`` startup files: the leaf config with each device's own hostname."""
+    width = max(4, len(str(devices - 1)))
+    for n in range(devices):
+        (folder / f"sim-{n:0{width}d}.json").write_text(json.dumps(leaf_config(n)))
+    return folder
+
+
+def report_cpu(pid: int, ports: list[int], clients: int) -> None:
+    print(
+        f"server CPU per RPC, {len(ports)} devices, {clients} clients, "
+        f"load average {os.getloadavg()[0]:.1f}:"
+    )
+    cpu_per_rpc(pid, ports, clients)
+    print(f"load average at the end {os.getloadavg()[0]:.1f}")
+
+
 def validation_baseline(rounds: int = 100) -> tuple[float, float]:
     """(schema load seconds, libyang validations per second of the leaf config) in-process."""
     from netdata.sim._schema import load_schema
@@ -142,8 +218,20 @@ def main() -> None:
     parser.add_argument("--devices", type=int, default=1000)
     parser.add_argument("--sets", type=int, default=600)
     parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument(
+        "--cpu-only", action="store_true", help="only the server's CPU per RPC (quick)"
+    )
     opts = parser.parse_args()
     print(f"cores: {os.cpu_count()}, config: {LEAF.name} ({LEAF.stat().st_size} bytes)")
+
+    if opts.cpu_only:
+        with tempfile.TemporaryDirectory() as tmp:
+            proc, ports, _ = serve(opts.devices, startup_dir(Path(tmp), opts.devices))
+        try:
+            report_cpu(proc.pid, ports, opts.clients)
+        finally:
+            stop(proc)
+        return
 
     load, validations = validation_baseline()
     print(f"schema load (libyang context, once per process): {load:.2f} s")
@@ -164,10 +252,7 @@ def main() -> None:
     )
 
     with tempfile.TemporaryDirectory() as tmp:
-        width = max(4, len(str(opts.devices - 1)))
-        for n in range(opts.devices):
-            (Path(tmp) / f"sim-{n:0{width}d}.json").write_text(json.dumps(leaf_config(n)))
-        proc, ports, t_leaf = serve(opts.devices, Path(tmp))
+        proc, ports, t_leaf = serve(opts.devices, startup_dir(Path(tmp), opts.devices))
     try:
         rss_leaf = rss_kib(proc.pid)
         per_leaf = (rss_leaf - rss_one) / (opts.devices - 1)
@@ -188,6 +273,7 @@ def main() -> None:
         small = run_sets(ports, opts.sets, opts.clients, small_request)
         print(f"Sets/s, {opts.clients} clients, one-leaf update on 48-port devices: {small:.0f}")
         print(f"RSS after Sets: {rss_kib(proc.pid) / 1024:.1f} MiB")
+        report_cpu(proc.pid, ports, opts.clients)
     finally:
         stop(proc)
 

@@ -9,6 +9,7 @@ prefix (``openconfig-if-ethernet:ethernet``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -76,7 +77,10 @@ def resolve(
     as the specification requires for deletes; element wildcards are not
     supported.
     """
-    text = path_text(prefix, path)
+
+    def fail(code: grpc.StatusCode, message: str) -> GnmiError:
+        return GnmiError(code, f"{path_text(prefix, path)}: {message}")  # only when it fails
+
     elems: list[tuple[str, dict[str, str]]] = [
         (e.name, dict(e.key)) for src in (prefix, path) if src is not None for e in src.elem
     ]
@@ -89,57 +93,51 @@ def resolve(
     if origin not in ANY_MODULE_ORIGINS:
         module = schema.module_for_prefix(origin)
         if module is None:
-            raise GnmiError(grpc.StatusCode.NOT_FOUND, f"{text}: unknown origin {origin!r}")
+            raise fail(grpc.StatusCode.NOT_FOUND, f"unknown origin {origin!r}")
     steps: list[Step] = []
     parent: SchemaNode | None = None
     for index, (raw_name, keys) in enumerate(elems):
         if raw_name in ("*", "..."):
-            raise GnmiError(
-                grpc.StatusCode.UNIMPLEMENTED, f"{text}: element wildcards are not supported"
-            )
+            raise fail(grpc.StatusCode.UNIMPLEMENTED, "element wildcards are not supported")
         name_module, _, name = raw_name.rpartition(":")
         if name_module:
             module = schema.module_for_prefix(name_module)
             if module is None:
-                raise GnmiError(
-                    grpc.StatusCode.NOT_FOUND, f"{text}: unknown module prefix {name_module!r}"
-                )
+                raise fail(grpc.StatusCode.NOT_FOUND, f"unknown module prefix {name_module!r}")
         if parent is not None and parent.kind in (LEAF, LEAFLIST):
-            raise GnmiError(grpc.StatusCode.NOT_FOUND, f"{text}: {parent.name} is a leaf")
+            raise fail(grpc.StatusCode.NOT_FOUND, f"{parent.name} is a leaf")
         node = schema.child(parent or schema.root_node, name, module)
         module = None
         if node is None:
             where = "/" + "/".join(n for n, _ in elems[:index])
-            raise GnmiError(
-                grpc.StatusCode.NOT_FOUND, f"{text}: no schema node {raw_name!r} under {where}"
-            )
+            raise fail(grpc.StatusCode.NOT_FOUND, f"no schema node {raw_name!r} under {where}")
         if for_write and not node.config:
-            raise GnmiError(
-                grpc.StatusCode.INVALID_ARGUMENT, f"{text}: {name} is state data (config false)"
-            )
+            raise fail(grpc.StatusCode.INVALID_ARGUMENT, f"{name} is state data (config false)")
         last = index == len(elems) - 1
-        steps.append(Step(node, parent, _check_keys(node, keys, text, last, wildcards)))
+        steps.append(Step(node, parent, _check_keys(node, keys, fail, last, wildcards)))
         parent = node
     return steps
 
 
 def _check_keys(
-    node: SchemaNode, keys: dict[str, str], text: str, last: bool, wildcards: bool
+    node: SchemaNode,
+    keys: dict[str, str],
+    fail: Callable[[grpc.StatusCode, str], GnmiError],
+    last: bool,
+    wildcards: bool,
 ) -> dict[str, str] | None:
     if node.kind != LIST:
         if keys:
-            raise GnmiError(
-                grpc.StatusCode.INVALID_ARGUMENT,
-                f"{text}: {node.name} is not a list, it has no keys",
-            )
+            message = f"{node.name} is not a list, it has no keys"
+            raise fail(grpc.StatusCode.INVALID_ARGUMENT, message)
         return None
     if not keys and last:
         return None
     complete = set(keys) == set(node.keys) and "*" not in keys.values()
     if not complete and not (wildcards and set(keys) <= set(node.keys)):
         needs = "exactly the keys" if not wildcards else "keys among"
-        raise GnmiError(
+        raise fail(
             grpc.StatusCode.INVALID_ARGUMENT,
-            f"{text}: list {node.name} needs {needs} {', '.join(node.keys)}",
+            f"list {node.name} needs {needs} {', '.join(node.keys)}",
         )
     return keys
