@@ -142,10 +142,13 @@ def answer_get(schema: Schema, config: Config, request: Any) -> Any:
             ]
             head = gnmi_pb2.Path(target=prefix.target) if prefix is not None else None
         else:
-            text = config.answer(
-                (request.type, ietf, *((s.member, _key_items(s.keys)) for s in steps)),
-                lambda: view.answer(steps, ietf),  # noqa: B023 (called at once)
-            )
+            if view.stored(steps, ietf):  # no need to keep what is stored
+                text = view.answer(steps, ietf)
+            else:
+                text = config.answer(
+                    (request.type, ietf, *((s.member, _key_items(s.keys)) for s in steps)),
+                    lambda: view.answer(steps, ietf),  # noqa: B023 (called at once)
+                )
             if text is None:
                 raise GnmiError(
                     grpc.StatusCode.NOT_FOUND, f"{path_text(prefix, path)}: no data at this path"
@@ -168,15 +171,20 @@ class _View:
             self._tree = _views.view(self.schema, self.config.tree(), self.datatype)
         return self._tree
 
+    def stored(self, steps: list[Step], ietf: bool) -> bool:
+        """Whether the answer at ``steps`` is stored text as it is: the JSON_IETF
+        configuration of everything or of a top-level member."""
+        return (
+            ietf
+            and self.datatype == _CONFIG
+            and (not steps or (len(steps) == 1 and steps[0].keys is None))
+        )
+
     def answer(self, steps: list[Step], ietf: bool) -> bytes | None:
         """The encoded value at concrete ``steps``; None if there is none."""
-        if ietf and self.datatype == _CONFIG and len(steps) <= 1:
-            # all of the configuration, or a top-level member: the stored text as it is
-            if not steps:
-                return self.config.text.encode()
-            if steps[0].keys is None:
-                text = self.config.members.get(steps[0].member)
-                return None if text is None else text.encode()
+        if self.stored(steps, ietf):
+            text = self.config.members.get(steps[0].member) if steps else self.config.text
+            return None if text is None else text.encode()
         value = _tree.lookup(self.schema, self.tree(), steps)
         return None if value is None else _encoded(value, ietf)
 

@@ -5,27 +5,22 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import grpc
-import pytest
 from pygnmi.spec.v080 import gnmi_pb2, gnmi_pb2_grpc
 from sim_helpers import P001, corpus_text
 
-from netdata.sim import SimFleet, commit_extension
+from netdata.sim import SimDevice, SimFleet, commit_extension
 
 INTERFACES = "openconfig-interfaces:interfaces"
 CONFIG, ALL = gnmi_pb2.GetRequest.DataType.CONFIG, gnmi_pb2.GetRequest.DataType.ALL
 
 
-@pytest.fixture
-def dev(sim_fleet_factory: Any) -> Any:
-    return sim_fleet_factory(["d1"], startup={"d1": corpus_text(P001)})["d1"]
-
-
-@pytest.fixture
-def stub(dev: Any) -> Iterator[Any]:
+@contextmanager
+def stub_of(dev: SimDevice) -> Iterator[Any]:
     with grpc.insecure_channel(f"{dev.host}:{dev.port}") as channel:
         yield gnmi_pb2_grpc.gNMIStub(channel)
 
@@ -45,12 +40,16 @@ def replace(member: str, value: Any, extension: Any) -> Any:
     """A push's SetRequest: a replace of one top-level member, commit-confirmed."""
     val = gnmi_pb2.TypedValue(json_ietf_val=json.dumps(value).encode())
     path = gnmi_pb2.Path(elem=[gnmi_pb2.PathElem(name=member)])
-    return gnmi_pb2.SetRequest(
-        replace=[gnmi_pb2.Update(path=path, val=val)], extension=[extension]
-    )
+    return gnmi_pb2.SetRequest(replace=[gnmi_pb2.Update(path=path, val=val)], extension=[extension])
 
 
-def test_get_answers_follow_every_commit(dev: Any, stub: Any) -> None:
+def test_get_answers_follow_every_commit(sim_fleet_factory: Any) -> None:
+    dev = sim_fleet_factory(["d1"], startup={"d1": corpus_text(P001)})["d1"]
+    with stub_of(dev) as stub:
+        answers_follow_commits(dev, stub)
+
+
+def answers_follow_commits(dev: SimDevice, stub: Any) -> None:
     before = get(stub, INTERFACES)
     assert get(stub, INTERFACES) == before == dev.config[INTERFACES]  # the second one is kept
     assert before["interface"][0]["config"]["mtu"] == 9100
@@ -105,8 +104,7 @@ def test_top_level_lists_and_leaf_lists_are_kept_as_one_member(tmp_path: Path) -
     with SimFleet(["d1"], models=tmp_path, startup={"d1": json.dumps(doc)}) as fleet:
         dev = fleet["d1"]
         assert dev.config == doc
-        with grpc.insecure_channel(f"{dev.host}:{dev.port}") as channel:
-            stub = gnmi_pb2_grpc.gNMIStub(channel)
+        with stub_of(dev) as stub:
             assert get(stub, "t:item") == doc["t:item"]
             assert get(stub, "t:tag") == doc["t:tag"]
             stub.Set(replace("t:box", {"label": "new"}, commit_extension("c", "commit")))
