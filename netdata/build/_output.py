@@ -32,19 +32,32 @@ def device_text(wire: dict[str, Any]) -> bytes:
 
 def _dump(value: Any, indent: str) -> str:
     kind = type(value)
-    if kind is str:
-        return _string(value)
     if kind is dict:
         if not value:
             return "{}"
         inner = indent + "  "
-        items = [f"{inner}{_string(k)}: {_dump(value[k], inner)}" for k in sorted(value)]
+        items = [
+            f"{inner}{_string(k)}: "
+            + (_string(v) if type(v) is str else _scalar(v, inner))  # strings: most leaves
+            for k in sorted(value)
+            for v in (value[k],)
+        ]
         return "{" + ",".join(items) + indent + "}"
     if kind is list:
         if not value:
             return "[]"
         inner = indent + "  "
-        return "[" + ",".join([inner + _dump(v, inner) for v in value]) + indent + "]"
+        return "[" + ",".join([inner + _scalar(v, inner) for v in value]) + indent + "]"
+    return _scalar(value, indent)
+
+
+def _scalar(value: Any, indent: str) -> str:
+    """A value's text."""
+    kind = type(value)
+    if kind is str:
+        return _string(value)
+    if kind is dict or kind is list:
+        return _dump(value, indent)
     if kind is bool:
         return "true" if value else "false"
     if kind is int:

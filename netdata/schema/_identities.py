@@ -27,6 +27,14 @@ def _reverse(allowed: tuple[str, ...]) -> dict[str, str]:
     return {label: q for q, label in _labels(allowed).items()}
 
 
+_BY_LIST: dict[int, tuple[Iterable[str], dict[str, str]]] = {}
+""":func:`_reverse` by the identity of the (unchanging) list of a schema type: hashing the
+tuple of a long list for every value cost more than the lookup itself."""
+
+
 def identity_from_label(label: str, allowed: Iterable[str]) -> str | None:
     """The qualified identity an authoring label stands for, or None."""
-    return _reverse(tuple(allowed)).get(label)
+    known = _BY_LIST.get(id(allowed))
+    if known is None or known[0] is not allowed:
+        known = _BY_LIST[id(allowed)] = (allowed, _reverse(tuple(allowed)))
+    return known[1].get(label)

@@ -372,67 +372,103 @@ def _encode_union(t: TypeInfo, value: Any) -> Any:
     return value
 
 
-class _Encoder:
-    def container(self, node: Node, value: Any, path: str) -> dict[str, Any]:
-        if not isinstance(value, dict):
-            raise DocumentError(f"{path or '/'}: expected a mapping, got {_json_kind(value)}")
-        out: dict[str, Any] = {}
-        for name, item in value.items():
-            child = node.children.get(name)
-            if child is None:
-                raise DocumentError(f"{path}/{name}: unknown node (not in the schema)")
-            bare = child.yang_name
-            member = bare if child.module == node.module else f"{child.module}:{bare}"
-            out[member] = self.data(child, item, f"{path}/{name}")
-        return out
+class _Misplaced(Exception):
+    """Data the encoder cannot place; the data path is collected on the way up (no path
+    is built for the nodes that encode, which are nearly all of them)."""
 
-    def data(self, node: Node, value: Any, path: str) -> Any:
-        if node.kind == "container":
-            return self.container(node, value, path)
-        if node.kind == "list":
-            return self.list_(node, value, path)
-        assert node.type is not None
-        if node.kind == "leaf-list":
-            return [encode_value(node.type, v) for v in value]
-        return encode_value(node.type, value)
+    def __init__(self, problem: str, step: str | None = None) -> None:
+        self.problem = problem
+        self.steps = [] if step is None else [step]
+        self.named = False
+        """The last step already names the node the parent would add (a list entry)."""
 
-    def list_(self, node: Node, value: Any, path: str) -> list[dict[str, Any]]:
-        entries: list[dict[str, Any]] = []
-        fills = node.key_fill()
+    def error(self) -> DocumentError:
+        return DocumentError(f"/{'/'.join(reversed(self.steps))}: {self.problem}")
 
-        def walk(level: Any, keys: list[str]) -> None:
-            if len(keys) == len(node.keys):
-                entries.append(self.entry(node, level, keys, fills, path))
-                return
-            if not isinstance(level, dict):
-                raise DocumentError(f"{path}: expected a map keyed by {node.keys[len(keys)]}")
-            for key, sub in level.items():
-                walk(sub, [*keys, str(key)])
 
-        walk(value, [])
-        return entries
+def _members(node: Node) -> dict[str, tuple[Node, str]]:
+    """Per child label: the child and its RFC 7951 member name (module-qualified where
+    the module changes), computed once per schema node."""
+    found: dict[str, tuple[Node, str]] | None = node.memo.get("members")
+    if found is None:
+        found = {
+            name: (c, c.yang_name if c.module == node.module else f"{c.module}:{c.yang_name}")
+            for name, c in node.children.items()
+        }
+        node.memo["members"] = found
+    return found
 
-    def entry(
-        self,
-        node: Node,
-        value: Any,
-        keys: list[str],
-        fills: dict[str, tuple[str, str]],
-        path: str,
-    ) -> dict[str, Any]:
-        filled = dict(value) if isinstance(value, dict) else {}
-        for key, text in zip(node.keys, keys, strict=True):
-            leaf = node.children[key]
-            assert leaf.type is not None
-            typed = typed_key(leaf.type, text)
-            filled.setdefault(key, typed)
-            if key in fills:
-                container, target = fills[key]
-                filled[container] = {target: typed, **filled.get(container, {})}
-        ordered = {k: filled.pop(k) for k in node.keys}
-        ordered.update(filled)
-        parent_path = path.rpartition("/")[0]
-        return self.container(node, ordered, f"{parent_path}/{entry_step(node, keys)}")
+
+def _container(node: Node, value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise _Misplaced(f"expected a mapping, got {_json_kind(value)}")
+    members = _members(node)
+    out: dict[str, Any] = {}
+    for name, item in value.items():
+        found = members.get(name)
+        if found is None:
+            raise _Misplaced("unknown node (not in the schema)", name)
+        child, member = found
+        try:
+            out[member] = _data(child, item)
+        except _Misplaced as exc:
+            if not exc.named:
+                exc.steps.append(name)
+            exc.named = False
+            raise
+    return out
+
+
+def _data(node: Node, value: Any) -> Any:
+    kind = node.kind
+    if kind == "container":
+        return _container(node, value)
+    if kind == "list":
+        return _list(node, value)
+    assert node.type is not None
+    if kind == "leaf-list":
+        return [encode_value(node.type, v) for v in value]
+    return encode_value(node.type, value)
+
+
+def _list(node: Node, value: Any) -> list[dict[str, Any]]:
+    entries: list[dict[str, Any]] = []
+    fills = node.key_fill()
+    depth = len(node.keys)
+
+    def walk(level: Any, keys: list[str]) -> None:
+        if len(keys) == depth:
+            try:
+                entries.append(_entry(node, level, keys, fills))
+            except _Misplaced as exc:  # the entry's step stands for the list's
+                exc.steps.append(entry_step(node, keys))
+                exc.named = True
+                raise
+            return
+        if not isinstance(level, dict):
+            raise _Misplaced(f"expected a map keyed by {node.keys[len(keys)]}")
+        for key, sub in level.items():
+            walk(sub, [*keys, str(key)])
+
+    walk(value, [])
+    return entries
+
+
+def _entry(
+    node: Node, value: Any, keys: list[str], fills: dict[str, tuple[str, str]]
+) -> dict[str, Any]:
+    filled = dict(value) if isinstance(value, dict) else {}
+    for key, text in zip(node.keys, keys, strict=True):
+        leaf = node.children[key]
+        assert leaf.type is not None
+        typed = typed_key(leaf.type, text)
+        filled.setdefault(key, typed)
+        if key in fills:
+            container, target = fills[key]
+            filled[container] = {target: typed, **filled.get(container, {})}
+    ordered = {k: filled.pop(k) for k in node.keys}
+    ordered.update(filled)
+    return _container(node, ordered)
 
 
 def encode_rfc7951(tree: Any, schema: Schema) -> dict[str, Any]:
@@ -441,12 +477,16 @@ def encode_rfc7951(tree: Any, schema: Schema) -> dict[str, Any]:
     as arrays with their key leaves first). Raises :class:`DocumentError` on
     nodes the schema does not know."""
     out: dict[str, Any] = {}
-    encoder = _Encoder()
     if not isinstance(tree, dict):
         raise DocumentError(f"expected a mapping at the top level, got {_json_kind(tree)}")
     for name, item in tree.items():
         child = schema.root.children.get(name)
         if child is None:
             raise DocumentError(f"/{name}: unknown top-level node (not in the schema)")
-        out[f"{child.module}:{child.yang_name}"] = encoder.data(child, item, f"/{name}")
+        try:
+            out[f"{child.module}:{child.yang_name}"] = _data(child, item)
+        except _Misplaced as exc:
+            if not exc.named:
+                exc.steps.append(name)
+            raise exc.error() from None
     return out

@@ -12,8 +12,7 @@ Expressions outside this subset raise :class:`Unsupported` (reported as gaps).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -32,15 +31,25 @@ class Unsupported(ValueError):
     """An XPath construct the evaluator does not implement."""
 
 
-@dataclass(eq=False)
+_NO_KEYS: dict[str, str] = {}
+
+
 class Cursor:
     """One data node instance: schema node, value, parent, and the leaves filled from
-    a list entry's map key (the keys of an entry; ``config/<key>`` of its container)."""
+    a list entry's map key (the keys of an entry; ``config/<key>`` of its container).
 
-    node: Node
-    value: Any
-    parent: Cursor | None
-    keys: dict[str, str] = field(default_factory=dict)
+    ``keys`` is read only (cursors without keys share one empty mapping: a walk of a
+    large document makes thousands of cursors)."""
+
+    __slots__ = ("keys", "node", "parent", "value")
+
+    def __init__(
+        self, node: Node, value: Any, parent: Cursor | None, keys: dict[str, str] = _NO_KEYS
+    ) -> None:
+        self.node = node
+        self.value = value
+        self.parent = parent
+        self.keys = keys
 
 
 def cursor_path(cursor: Cursor) -> str:
@@ -125,31 +134,34 @@ class Evaluator:
         return result if isinstance(result, list) else []
 
     # -- tree navigation ------------------------------------------------------
-    def children(self, cursor: Cursor, name: str) -> Iterator[Cursor]:
+    def children(self, cursor: Cursor, name: str) -> list[Cursor]:
+        """The data nodes ``name`` of ``cursor`` (a list: a walk makes thousands of calls)."""
         node = cursor.node.children.get(name)
-        if node is None or not isinstance(cursor.value, dict):
-            return
-        raw = cursor.value.get(name)
-        if node.kind == "container":
+        value = cursor.value
+        if node is None or not isinstance(value, dict):
+            return []
+        raw = value.get(name)
+        kind = node.kind
+        if kind == "container":
             if raw is None and node.presence:
-                return
-            keys = filled(cursor, name)
+                return []
+            keys = filled(cursor, name) if cursor.keys else _NO_KEYS
             if self.unfilled and keys:
                 base = f"{cursor_path(cursor)}/{name}"
                 keys = {k: v for k, v in keys.items() if f"{base}/{k}" not in self.unfilled}
-            yield Cursor(node, raw if isinstance(raw, dict) else {}, cursor, keys)
-        elif node.kind == "list":
-            yield from _entries(node, raw, cursor, [])
-        elif node.kind == "leaf-list":
-            for item in raw if isinstance(raw, list) else []:
-                yield Cursor(node, item, cursor)
-        else:
-            if raw is None and name in cursor.keys:
-                raw = cursor.keys[name]
-            if raw is None and node.default:
-                raw = node.default[0]
-            if raw is not None:
-                yield Cursor(node, raw, cursor)
+            return [Cursor(node, raw if isinstance(raw, dict) else {}, cursor, keys)]
+        if kind == "list":
+            found: list[Cursor] = []
+            if isinstance(raw, dict):
+                _entries(node, raw, cursor, [], found)
+            return found
+        if kind == "leaf-list":
+            return [Cursor(node, item, cursor) for item in raw] if isinstance(raw, list) else []
+        if raw is None and name in cursor.keys:
+            raw = cursor.keys[name]
+        if raw is None and node.default:
+            raw = node.default[0]
+        return [] if raw is None else [Cursor(node, raw, cursor)]
 
     def text(self, cursor: Cursor) -> str:
         """The string value of a leaf (identities qualified)."""
@@ -285,16 +297,18 @@ def filled(entry: Cursor, container: str) -> dict[str, str]:
     }
 
 
-def _entries(node: Node, raw: Any, parent: Cursor, keys: list[str]) -> Iterator[Cursor]:
-    if not isinstance(raw, dict):
-        return
-    depth = len(keys)
+def _entries(
+    node: Node, raw: dict[Any, Any], parent: Cursor, keys: list[str], found: list[Cursor]
+) -> None:
+    """Append a cursor per entry of the list map ``raw`` (keyed ``len(node.keys)`` deep)."""
+    deeper = len(keys) + 1 < len(node.keys)
     for key, sub in raw.items():
-        if depth + 1 < len(node.keys):
-            yield from _entries(node, sub, parent, [*keys, str(key)])
+        if deeper:
+            if isinstance(sub, dict):
+                _entries(node, sub, parent, [*keys, str(key)], found)
         else:
             names = dict(zip(node.keys, [*keys, str(key)], strict=False))
-            yield Cursor(node, sub if isinstance(sub, dict) else {}, parent, names)
+            found.append(Cursor(node, sub if isinstance(sub, dict) else {}, parent, names))
 
 
 def _unique(cursors: list[Cursor]) -> list[Cursor]:

@@ -39,6 +39,7 @@ SHARD_BYTES = 1_500_000
 """JSON bytes per cue run (about 50 large leaf configs): cue's time grows faster
 than linearly with its input, and each run costs about 0.1 s to start."""
 _DOCS = "docs"
+_MAX_FACTS = 200_000
 T = TypeVar("T")
 _ANY_STRING = ("any string",)
 _DISJUNCTION = re.compile(r"^\d+ errors in empty disjunction:?$")
@@ -200,11 +201,9 @@ def _shapes(trees: Sequence[dict[str, Any]], schema: Schema) -> list[_Shape]:
                 key = (root, tuple(paths))
                 shape = by_key.get(key)
                 if shape is None:
+                    facts = [_facts(schema.root, p) for p in paths]
                     shape = by_key[key] = _Shape(
-                        root,
-                        paths,
-                        [_required(schema.root, p) for p in paths],
-                        [_any_string(schema.root, p) for p in paths],
+                        root, paths, [f[0] for f in facts], [f[1] for f in facts]
                     )
                     shape.values = [[] for _ in paths]
                     shape.seen = [{} for _ in paths]
@@ -242,26 +241,51 @@ def _flatten(
     node: Node | None, value: Any, path: Labels, paths: list[Labels], values: list[Any]
 ) -> None:
     """The leaves of ``value`` (values that are not a non-empty mapping of schema nodes)."""
-    if node is not None and value and isinstance(value, dict):
-        if node.kind in ("container", "root"):
-            children = node.children
-            for name, child in value.items():
-                _flatten(children.get(name), child, (*path, name), paths, values)
-            return
-        if node.kind == "list" and node.keys:
+    if _inner(node, value):
+        assert node is not None
+        if node.kind == "list":
             _entries(node, value, path, len(node.keys), paths, values)
             return
+        _members(node, value, path, paths, values)
+        return
     paths.append(path)
     values.append(value)
+
+
+def _inner(node: Node | None, value: Any) -> bool:
+    """Whether ``value`` is flattened further: a non-empty mapping of a container or a
+    keyed list (anything else is a leaf of the piece, whatever it holds)."""
+    return (
+        node is not None
+        and bool(value)
+        and isinstance(value, dict)
+        and (node.kind in ("container", "root") or (node.kind == "list" and bool(node.keys)))
+    )
+
+
+def _members(
+    node: Node, value: dict[str, Any], path: Labels, paths: list[Labels], values: list[Any]
+) -> None:
+    """:func:`_flatten` of each member of a container (leaves taken here: most are)."""
+    children = node.children
+    for name, child in value.items():
+        # _inner, written out: this loop sees every leaf of every piece
+        if child and type(child) is dict:
+            sub = children.get(name)
+            if sub is not None and (
+                sub.kind in ("container", "root") or (sub.kind == "list" and sub.keys)
+            ):
+                _flatten(sub, child, (*path, name), paths, values)
+                continue
+        paths.append((*path, name))
+        values.append(child)
 
 
 def _entries(
     node: Node, level: Any, path: Labels, depth: int, paths: list[Labels], values: list[Any]
 ) -> None:
     if depth == 0 and level and isinstance(level, dict):
-        children = node.children
-        for name, child in level.items():
-            _flatten(children.get(name), child, (*path, name), paths, values)
+        _members(node, level, path, paths, values)
     elif depth == 0 or not level or not isinstance(level, dict):
         paths.append(path)
         values.append(level)
@@ -283,6 +307,18 @@ def _leaf(root: Node, path: Labels) -> tuple[Node | None, set[str]]:
     if node is None or step != len(path) or node.kind != "leaf":
         return None, keys
     return node, keys
+
+
+def _facts(root: Node, path: Labels) -> tuple[bool, bool]:
+    """:func:`_required` and :func:`_any_string` of ``path``, once per path (the same
+    leaf paths recur in many shapes)."""
+    known: dict[Labels, tuple[bool, bool]] = root.memo.setdefault("leaf-facts", {})
+    found = known.get(path)
+    if found is None:
+        if len(known) >= _MAX_FACTS:  # paths hold list keys: bound a long-lived process
+            known.clear()
+        found = known[path] = (_required(root, path), _any_string(root, path))
+    return found
 
 
 def _required(root: Node, path: Labels) -> bool:

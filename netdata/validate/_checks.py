@@ -20,22 +20,45 @@ def walk(
     evaluator: Evaluator, cursor: Cursor, relevant: Callable[[Node], bool]
 ) -> Iterator[Cursor]:
     """Present nodes whose schema node is ``relevant``, plus leaves (and their
-    containers) filled from list keys."""
-    if not isinstance(cursor.value, dict):
-        return
-    names = list(cursor.value)
-    virtual = [k for k in cursor.keys if k not in cursor.value]
-    if cursor.node.kind == "list":
-        holders = dict.fromkeys(c for c, _ in cursor.node.key_fill().values())  # once each
-        virtual += [c for c in holders if c not in cursor.value]
-    for name in names + virtual:
-        schema_node = cursor.node.children.get(name)
-        if schema_node is None or not relevant(schema_node):
-            continue
-        for child in evaluator.children(cursor, name):
-            yield child
-            if child.node.kind in ("container", "list"):
-                yield from walk(evaluator, child, relevant)
+    containers) filled from list keys; each node before its descendants, in
+    document order (one stack, no recursion: a generator per level made every
+    node pass through every generator above it)."""
+    memo = f"walk:{relevant.__module__}.{relevant.__qualname__}"
+    todo = _below(evaluator, cursor, relevant, memo)
+    todo.reverse()
+    while todo:
+        child = todo.pop()
+        yield child
+        if child.node.kind in ("container", "list"):
+            below = _below(evaluator, child, relevant, memo)
+            if below:
+                below.reverse()
+                todo += below
+
+
+def _below(
+    evaluator: Evaluator, cursor: Cursor, relevant: Callable[[Node], bool], memo: str
+) -> list[Cursor]:
+    """The children of ``cursor`` that :func:`walk` visits, in document order."""
+    value = cursor.value
+    if not isinstance(value, dict):
+        return []
+    node = cursor.node
+    chosen: dict[str, Node] | None = node.memo.get(memo)
+    if chosen is None:
+        chosen = {name: c for name, c in node.children.items() if relevant(c)}
+        node.memo[memo] = chosen
+    if not chosen:
+        return []
+    names = [name for name in value if name in chosen]
+    names += [k for k in cursor.keys if k not in value and k in chosen]
+    if node.kind == "list":
+        holders = dict.fromkeys(c for c, _ in node.key_fill().values())  # once each
+        names += [c for c in holders if c not in value and c in chosen]
+    found: list[Cursor] = []
+    for name in names:
+        found += evaluator.children(cursor, name)
+    return found
 
 
 def post_check_all(
@@ -73,7 +96,7 @@ def post_check(
                 problems.append(
                     Problem(cursor_path(cursor), f"when condition {condition!r} is not satisfied")
                 )
-        if node.kind in ("container", "list"):
+        if node.kind in ("container", "list") and _guarded(node):
             problems += _absent_mandatory(evaluator, cursor)
         if leafrefs and node.type is not None and node.type.leafref is not None:
             if node.name in _filled_keys(cursor.parent):
