@@ -8,6 +8,10 @@ push over gNMI) and ``netdata.sim`` (simulated gNMI devices; needs the ``sim`` e
 The command line is ``netdata.cli``.
 """
 
+import sys
+import types
+from typing import TYPE_CHECKING, Any
+
 from netdata._exceptions import (
     BuildError,
     CueError,
@@ -22,12 +26,42 @@ from netdata._exceptions import (
     SetupError,
     UsageError,
 )
+from netdata._lazy import lazy_attributes as _lazy_attributes
 from netdata.build import BuildResult, Selection, build
 from netdata.cue import Cue
-from netdata.inventory import Filters, fetch_inventory, open_source, write_host_files
-from netdata.push import diff, push
+from netdata.inventory import Filters, write_host_files
 from netdata.schema import build_schema, decode_rfc7951, encode_rfc7951
 from netdata.validate import ValidationResults, validate, validate_documents
+
+# push (gRPC, the gNMI stubs) and the live inventory sources (httpx) are imported when
+# first used: a build or a validation never needs them
+if TYPE_CHECKING:
+    from netdata.inventory import fetch_inventory, open_source
+    from netdata.push import diff, push
+else:
+    __getattr__ = _lazy_attributes(
+        __name__,
+        {
+            "diff": ("netdata.push", "diff"),
+            "push": ("netdata.push", "push"),
+            "fetch_inventory": ("netdata.inventory", "fetch_inventory"),
+            "open_source": ("netdata.inventory", "open_source"),
+        },
+    )
+
+
+class _Package(types.ModuleType):
+    """The type of this package: importing the subpackage ``netdata.push`` does not hide
+    the function ``netdata.push`` (Python sets a subpackage as an attribute of its
+    parent; the functions of the other subpackages' names are bound above, after)."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "push" and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 __version__ = "0.1.0"
 

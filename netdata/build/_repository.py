@@ -25,7 +25,7 @@ from typing import Any
 from netdata._documents import parse_data
 from netdata._exceptions import BuildError, DocumentError, InventoryError
 from netdata.build._cache import Cache, Identity, identity
-from netdata.inventory import FileSource, Filters, fetch_inventory, open_source, safe_filename
+from netdata.inventory import FileSource, Filters, safe_filename
 from netdata.settings import Inventory
 
 LEVELS = ("all", "platform", "location", "role", "tag", "host")
@@ -272,6 +272,8 @@ def _data_files(folder: Path) -> Iterator[Path]:
 
 
 def _live(settings: Mapping[str, Any]) -> list[Host]:
+    from netdata.inventory import fetch_inventory, open_source  # the live sources import httpx
+
     options = dict(settings)
     kind = options.pop("source")
     filters = Filters(

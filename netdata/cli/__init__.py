@@ -13,26 +13,14 @@ stdout always gets one JSON document.
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
+import re
 import sys
 from collections.abc import Sequence
 
 from netdata._exceptions import NetdataError, SetupError, UsageError
-from netdata.cli import (
-    _common,
-    _console,
-    build,
-    demo,
-    diff,
-    doctor,
-    init,
-    inventory,
-    models,
-    push,
-    schema,
-    sim,
-    validate,
-)
+from netdata.cli import _common, _console
 from netdata.cli._common import (
     EXIT_BROKEN_PIPE,
     EXIT_FOUND_PROBLEMS,
@@ -41,7 +29,13 @@ from netdata.cli._common import (
     EXIT_USAGE,
 )
 
-COMMANDS = (doctor, demo, init, sim, inventory, schema, validate, build, diff, push, models)
+COMMANDS = (
+    "doctor", "demo", "init", "sim", "inventory", "schema", "validate", "build", "diff", "push",
+    "models",
+)
+"""The commands, in the order of ``netdata --help``; each is the module ``netdata.cli.<name>``."""
+_LEADING = re.compile(r"--json|--quiet|--verbose|-[qv]+")
+"""The top-level options that may come before the command (they take no value)."""
 
 __all__ = [
     "COMMANDS",
@@ -55,8 +49,9 @@ __all__ = [
 ]
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The top-level parser with every command."""
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The top-level parser: with the one command that ``argv`` runs, or every command
+    (no ``argv``, help, or no command found), so a run imports only its own stage."""
     parser = argparse.ArgumentParser(
         prog="netdata",
         description="Source of truth to validated OpenConfig configuration, pushed over gNMI.",
@@ -65,9 +60,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _common.output_options(parser)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for command in COMMANDS:
-        command.register(subparsers)
+    chosen = _command(argv)
+    for name in (chosen,) if chosen is not None else COMMANDS:
+        importlib.import_module(f"{__name__}.{name}").register(subparsers)
     return parser
+
+
+def _command(argv: Sequence[str] | None) -> str | None:
+    """The command ``argv`` runs, when nothing before it but top-level flags (no help)."""
+    for arg in argv or ():
+        if not _LEADING.fullmatch(arg):
+            return arg if arg in COMMANDS else None
+    return None
 
 
 def _kind(exc: NetdataError) -> str:
@@ -80,7 +84,9 @@ def _kind(exc: NetdataError) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit status (also used as the console script)."""
-    parser = build_parser()
+    if argv is None:
+        argv = sys.argv[1:]
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     out = _console.Console(quiet=args.quiet, verbose=args.verbose)
     args.console = out

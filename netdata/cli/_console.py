@@ -14,12 +14,13 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from rich.color import ColorSystem
-from rich.console import Console as _RichConsole
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.style import Style
+if TYPE_CHECKING:
+    from rich.progress import Progress
+
+# rich is imported where colour or a progress bar is drawn, not with the module: most runs
+# (piped, -q, --json) draw neither, and importing it is a good part of a short command's start.
 
 
 def is_terminal(stream: TextIO) -> bool:
@@ -87,6 +88,9 @@ class Console:
         """``text`` in ``style`` (rich style syntax: ``"bold red"``) when colour is on."""
         if not colour_enabled(stream if stream is not None else self.stdout):
             return text
+        from rich.color import ColorSystem
+        from rich.style import Style
+
         return Style.parse(style).render(text, color_system=ColorSystem.STANDARD)
 
     def out(self, text: str = "") -> None:
@@ -117,6 +121,15 @@ class Console:
         if self.quiet or not is_terminal(self.stderr):
             yield Bar()
             return
+        from rich.console import Console as _RichConsole
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
         console = _RichConsole(
             file=self.stderr,
             no_color=not colour_enabled(self.stderr),

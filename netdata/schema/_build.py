@@ -13,10 +13,10 @@ source (:func:`compiler_files`), and holds:
 
 from __future__ import annotations
 
-import ast
 import functools
 import hashlib
 import json
+import re
 import shutil
 import tempfile
 from collections.abc import Sequence
@@ -25,16 +25,15 @@ from functools import cached_property
 from pathlib import Path
 
 from netdata._exceptions import SchemaError
-from netdata.schema._compile import compile_schema
-from netdata.schema._coverage import coverage_report
-from netdata.schema._emit_cue import emit_cue, emit_defaults
-from netdata.schema._emit_jsonschema import emit_jsonschema
 from netdata.schema._ir import Schema, schema_from_json, schema_to_json
 from netdata.schema._manifest import ModelsArg, cache_root, find_models, load_manifest
-from netdata.schema._yang import folder_modules, load_modules, module_dirs
+from netdata.schema._yang import folder_modules, module_dirs
 
 COMPILER_VERSION = "1"
 _PACKAGE = __name__.rpartition(".")[0]
+_IMPORTS = re.compile(rf"^[ \t]*from[ \t]+{re.escape(_PACKAGE)}\.(_\w+)[ \t]+import\b", re.M)
+"""``from netdata.schema._x import ...`` statements, at any indentation (a text scan: parsing
+the modules cost more than the rest of a cached start of the schema)."""
 FILES = ("schema.cue", "defaults.cue", "meta.json", "schema.json", "coverage.json")
 
 
@@ -94,15 +93,13 @@ def compiler_files() -> tuple[Path, ...]:
     here = Path(__file__)
     found, todo = {here}, [here]
     while todo:
-        tree = ast.parse(todo.pop().read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
-            module = node.module if isinstance(node, ast.ImportFrom) else None
-            if module and module.startswith(_PACKAGE + "._"):
-                source = here.with_name(module.rpartition(".")[2] + ".py")
-                if source not in found:
-                    found.add(source)
-                    todo.append(source)
+        for name in _IMPORTS.findall(todo.pop().read_text(encoding="utf-8")):
+            source = here.with_name(name + ".py")
+            if source not in found:
+                found.add(source)
+                todo.append(source)
     return tuple(sorted(found))
+
 
 
 def models_checksum(models: Sequence[Path], modules: Sequence[str]) -> str:
@@ -146,6 +143,14 @@ def build_schema(
     target = base / checksum
     if not force and all((target / f).is_file() for f in FILES):
         return SchemaBuild(target, checksum, names)
+    # the compiler, imported only to compile (pyang and the emitters are not needed to
+    # read a cached build, which is nearly every run)
+    from netdata.schema._compile import compile_schema
+    from netdata.schema._coverage import coverage_report
+    from netdata.schema._emit_cue import emit_cue, emit_defaults
+    from netdata.schema._emit_jsonschema import emit_jsonschema
+    from netdata.schema._yang import load_modules
+
     loaded = load_modules(roots, names, tolerate_defects=whole_folder)
     schema = compile_schema(loaded.ctx, loaded.modules)
     schema.checksum = checksum

@@ -16,8 +16,6 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
-from pyang import xpath_parser
-
 from netdata.schema._identities import identity_from_label
 from netdata.schema._ir import Node, Schema, TypeInfo
 from netdata.schema._paths import entry_step
@@ -69,6 +67,8 @@ def cursor_path(cursor: Cursor) -> str:
 @lru_cache(maxsize=2048)
 def parse(expression: str) -> Any:
     """Parse and check an expression (cached); raises :class:`Unsupported`."""
+    from pyang import xpath_parser  # imported once an expression is evaluated
+
     try:
         tree = xpath_parser.parse(expression)
     except Exception as exc:  # pyang raises bare exceptions on syntax errors

@@ -9,8 +9,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pyang import context, error, repository
-
 from netdata._exceptions import SchemaError
 
 _HEADER = re.compile(r"^\s*(module|submodule)\s+([\w.-]+)", re.M)
@@ -78,6 +76,8 @@ def load_modules(
 
 
 def _context(dirs: Sequence[Path], models: Sequence[Path], names: Sequence[str]) -> tuple[Any, Any]:
+    from pyang import context, error, repository  # only to compile: not on a cached start
+
     repo = repository.FileRepository(":".join(map(str, dirs)), use_env=False)
     ctx = context.Context(repo)
     ctx.opts = optparse.Values({"cue_leafref_check": True})
@@ -96,6 +96,8 @@ def _context(dirs: Sequence[Path], models: Sequence[Path], names: Sequence[str])
 
 def _errors(ctx: Any) -> list[str]:
     """``file:line: message`` of every pyang error (warnings are ignored), sorted."""
+    from pyang import error
+
     out = set()
     for pos, tag, args in ctx.errors:
         if error.is_error(error.err_level(tag)):
