@@ -17,27 +17,36 @@ from netdata.schema._xpath import Cursor, Evaluator, Unsupported, cursor_path
 
 
 def walk(
-    evaluator: Evaluator, cursor: Cursor, relevant: Callable[[Node], bool]
+    evaluator: Evaluator,
+    cursor: Cursor,
+    relevant: Callable[[Node], bool],
+    filled_keys: bool = True,
 ) -> Iterator[Cursor]:
     """Present nodes whose schema node is ``relevant``, plus leaves (and their
     containers) filled from list keys; each node before its descendants, in
     document order (one stack, no recursion: a generator per level made every
-    node pass through every generator above it)."""
-    memo = f"walk:{relevant.__module__}.{relevant.__qualname__}"
-    todo = _below(evaluator, cursor, relevant, memo)
+    node pass through every generator above it). ``filled_keys=False`` leaves out
+    the key leaves whose leafref is the ``../config/<key>`` fill and that have no
+    ``when`` (nothing about them is left to check after the key fill)."""
+    memo = f"walk:{relevant.__module__}.{relevant.__qualname__}:{filled_keys}"
+    todo = _below(evaluator, cursor, relevant, memo, filled_keys)
     todo.reverse()
     while todo:
         child = todo.pop()
         yield child
         if child.node.kind in ("container", "list"):
-            below = _below(evaluator, child, relevant, memo)
+            below = _below(evaluator, child, relevant, memo, filled_keys)
             if below:
                 below.reverse()
                 todo += below
 
 
 def _below(
-    evaluator: Evaluator, cursor: Cursor, relevant: Callable[[Node], bool], memo: str
+    evaluator: Evaluator,
+    cursor: Cursor,
+    relevant: Callable[[Node], bool],
+    memo: str,
+    filled_keys: bool,
 ) -> list[Cursor]:
     """The children of ``cursor`` that :func:`walk` visits, in document order."""
     value = cursor.value
@@ -46,7 +55,12 @@ def _below(
     node = cursor.node
     chosen: dict[str, Node] | None = node.memo.get(memo)
     if chosen is None:
-        chosen = {name: c for name, c in node.children.items() if relevant(c)}
+        fills = node.key_fill() if node.kind == "list" and not filled_keys else {}
+        chosen = {
+            name: c
+            for name, c in node.children.items()
+            if relevant(c) and not (name in fills and c.kind == "leaf" and not c.whens)
+        }
         node.memo[memo] = chosen
     if not chosen:
         return []
@@ -83,7 +97,7 @@ def post_check(
     evaluator = Evaluator(schema, tree, unfilled)
     problems: list[Problem] = []
     cache: dict[str, set[str]] = {}
-    for cursor in walk(evaluator, evaluator.root, _relevant):
+    for cursor in walk(evaluator, evaluator.root, _relevant, filled_keys=False):
         node = cursor.node
         for when in node.whens:
             context = cursor.parent if when.on_parent else cursor
