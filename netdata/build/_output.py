@@ -113,7 +113,7 @@ def write_manifest(
     }
     if problems:
         document["problems"] = problems
-    text = json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False)
+    text = _dump(document, "\n")  # json.dumps(indent=2, sort_keys=True, ensure_ascii=False)
     # the state on one line, last (its key sorts last): indenting it tripled build.json
     # (1.4 MB for 1,000 devices) and the indenting encoder is Python's slow one (+0.1 s)
     packed = json.dumps(state, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
