@@ -6,6 +6,7 @@ copy of the same tag (``--from DIR``, for machines without internet).
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import tarfile
 import tempfile
@@ -74,7 +75,22 @@ def install_models(
             if not found.is_dir():
                 raise SetupError(f"{shown}: has no folder {folder!r} of {manifest.repository}")
             shutil.copytree(found, staged / folder)
-        if target.exists():
-            shutil.rmtree(target)
-        staged.rename(target)
+        _replace(target, staged, Path(tmp) / "replaced")
     return target
+
+
+def _replace(target: Path, staged: Path, aside: Path) -> None:
+    """Put the complete folder ``staged`` at ``target``, each step one rename.
+
+    Installs may run at once (two ``scripts/setup.sh``): the old copy is moved
+    aside (removed with the temporary folder), never deleted in place; when
+    another install's copy lands first, that complete copy of the same manifest
+    is kept.
+    """
+    with contextlib.suppress(FileNotFoundError):
+        target.rename(aside)
+    try:
+        staged.rename(target)
+    except OSError:
+        if not target.is_dir():
+            raise

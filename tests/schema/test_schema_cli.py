@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,8 @@ import pytest
 from netdata.cli import main
 from netdata.cue import Cue
 from netdata.schema import SchemaBuild
+from netdata.schema._fetch import install_models
+from netdata.schema._manifest import Manifest
 
 PUBLIC = Path(__file__).resolve().parents[3] / "shared" / "conformance" / "public"
 HERE = Path(__file__).parent
@@ -208,6 +211,23 @@ def test_models_fetch_from_a_local_checkout(
     status, _, err = run(["models", "fetch", "--from", str(tmp_path), "--dest", str(dest)], capsys)
     assert status == 2 and "has no folder 'release/models'" in err
     assert "openconfig-interfaces.yang" in {p.name for p in dest.rglob("*.yang")}
+
+
+def test_models_installs_at_once_all_succeed(tmp_path: Path) -> None:
+    """Two set-ups at once (each replaces the cache's copy): every install succeeds and
+    leaves a complete copy (moving the old copy aside, never deleting it in place)."""
+    source = tmp_path / "checkout"
+    (source / "release" / "models").mkdir(parents=True)
+    for i in range(30):
+        (source / "release" / "models" / f"m{i}.yang").write_text("x" * 2000)
+    manifest = Manifest("openconfig/public", "v0", "0" * 40, ("release/models",), ())
+    dest = tmp_path / "cache" / "models"
+    for _ in range(10):
+        with ThreadPoolExecutor(4) as pool:
+            installs = [pool.submit(install_models, manifest, source, dest) for _ in range(4)]
+            assert [install.result() for install in installs] == [dest] * 4
+        assert len(list((dest / "release" / "models").glob("*.yang"))) == 30
+    assert [p.name for p in dest.parent.iterdir()] == ["models"]  # nothing left aside
 
 
 def test_missing_cue_is_a_setup_error(
