@@ -10,7 +10,8 @@ The command line is ``netdata.cli``.
 
 import sys
 import types
-from typing import TYPE_CHECKING, Any
+import typing as _typing
+from typing import Any
 
 from netdata._exceptions import (
     BuildError,
@@ -35,11 +36,11 @@ from netdata.validate import ValidationResults, validate, validate_documents
 
 # push (gRPC, the gNMI stubs) and the live inventory sources (httpx) are imported when
 # first used: a build or a validation never needs them
-if TYPE_CHECKING:
+if _typing.TYPE_CHECKING:
     from netdata.inventory import fetch_inventory, open_source
     from netdata.push import diff, push
 else:
-    __getattr__ = _lazy_attributes(
+    __getattr__, __dir__ = _lazy_attributes(
         __name__,
         {
             "diff": ("netdata.push", "diff"),

@@ -13,9 +13,12 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 
-def lazy_attributes(package: str, where: Mapping[str, tuple[str, str]]) -> Callable[[str], Any]:
-    """A module ``__getattr__`` for ``package``: ``name`` is ``where[name]`` = (module,
-    attribute), imported when first asked for and then kept in the package."""
+def lazy_attributes(
+    package: str, where: Mapping[str, tuple[str, str]]
+) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
+    """A module's ``__getattr__`` and ``__dir__`` for ``package``: ``name`` is
+    ``where[name]`` = (module, attribute), imported when first asked for and then kept
+    in the package; ``dir()`` lists these names before they are imported too."""
 
     def __getattr__(name: str) -> Any:
         found = where.get(name)
@@ -25,4 +28,7 @@ def lazy_attributes(package: str, where: Mapping[str, tuple[str, str]]) -> Calla
         setattr(sys.modules[package], name, value)
         return value
 
-    return __getattr__
+    def __dir__() -> list[str]:
+        return sorted({*vars(sys.modules[package]), *where})
+
+    return __getattr__, __dir__

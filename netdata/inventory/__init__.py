@@ -4,7 +4,7 @@ Sources share one protocol (:class:`Source`): Nautobot GraphQL and REST,
 NetBox REST and GraphQL, and local YAML/JSON files.  See docs/inventory.md.
 """
 
-from typing import TYPE_CHECKING
+import typing as _typing
 
 from netdata._lazy import lazy_attributes as _lazy_attributes
 from netdata.inventory._file import FileSource
@@ -17,7 +17,7 @@ from netdata.inventory._output import (
 )
 
 # the live sources (and httpx) are imported when first used: a build from files needs none
-if TYPE_CHECKING:
+if _typing.TYPE_CHECKING:
     from netdata.inventory._fetch import ENV_PREFIX, SourceKind, fetch_inventory, open_source
     from netdata.inventory._http import Connection
     from netdata.inventory._nautobot import (
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from netdata.inventory._netbox import DEFAULT_QUERY as NETBOX_DEFAULT_QUERY
     from netdata.inventory._netbox import NetBoxGraphQLSource, NetBoxRESTSource
 else:
-    __getattr__ = _lazy_attributes(
+    __getattr__, __dir__ = _lazy_attributes(
         __name__,
         {
             "ENV_PREFIX": ("netdata.inventory._fetch", "ENV_PREFIX"),
