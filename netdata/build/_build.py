@@ -6,12 +6,14 @@
    previous ``build.json`` is left as it is (unless ``force``).
 2. ``#Device`` is exported for the others in few cue runs against an open
    ``#Root`` (:mod:`netdata.build._evaluate`): the transforms' cost only.
-3. All configs are validated together by the validator (``netdata
-   validate``'s checks: the deduplicating cue vet against ``#Root``,
-   leafrefs, ``when``); only the devices that fail are exported once more
-   against the real ``#Root``, so cue's errors point into the user's files.
-4. Valid configs are encoded to RFC 7951 and written; a failed device keeps
-   its previous file and is marked failed in ``build.json``.
+3. As the runs finish, their configs are validated in chunks of
+   :data:`CHUNK_SIZE` by the validator (``netdata validate``'s checks: the
+   deduplicating cue vet against ``#Root``, leafrefs, ``when``) while further
+   runs go on, and the valid ones encoded to RFC 7951 (only the bytes are
+   kept); then only the devices that failed are exported once more against
+   the real ``#Root``, so cue's errors point into the user's files.
+4. Valid configs are written; a failed device keeps its previous file and is
+   marked failed in ``build.json``.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -27,7 +30,14 @@ from typing import Any
 
 from netdata._exceptions import BuildError
 from netdata.build._cache import Cache, cache_state, read_cache
-from netdata.build._evaluate import CUE_ENV, Runner, evaluate
+from netdata.build._evaluate import (
+    CUE_ENV,
+    SHARD_SIZE,
+    Runner,
+    SharedCue,
+    evaluate,
+    export_shards,
+)
 from netdata.build._jobs import evaluate_on
 from netdata.build._output import (
     device_text,
@@ -53,11 +63,20 @@ from netdata.executor import Executor, open_executor
 from netdata.inventory import Filters, device_file_names, safe_filename
 from netdata.schema import SchemaBuild, build_schema, encode_rfc7951
 from netdata.settings import Settings, load_settings
-from netdata.validate import validate_documents
+from netdata.validate import FileResult, validate_documents
 
 _VALIDATE_ENV = {"GOGC": "200"}
 """The validator's ``cue vet`` keeps a bounded collector: its heap is not bounded by a shard
 (the export's :data:`CUE_ENV` would make a heap above the limit collect continuously)."""
+CHUNK_SIZE = 200
+"""Most configs validated together while the exports go on (step 3). The validator
+de-duplicates shapes across the documents of one call, so a smaller chunk costs more CPU per
+device (per shard of 40: +7 %), while a chunk's configs, and those of the shards exported
+ahead of it (``CHUNK_SIZE // SHARD_SIZE`` runs), are held at once, and the last chunk is
+validated after the exports. 1,000 fabric leaves, load 3.3-6.3 (docs/build.md
+"Performance"): the build's Python process peaked at 208 MB with 100, 233-238 with 200, 283
+with 400 (350 for one chunk of all); the CPU did not differ beyond the load's noise
+(77.6-88.2 s for one chunk, 79.7 / 82.5-85.5 / 82.3 s)."""
 
 
 @dataclass(frozen=True)
@@ -265,21 +284,23 @@ def _evaluate_all(
         return {}
     used = {g.path: g for p in plans for g in p.groups}.values()
     out: dict[str, bytes | list[DeviceError]] = {}
+    slots = threading.Semaphore(max(1, jobs))  # the exports' and the validator's cue runs
+    vet = SharedCue(slots, cue.binary, workdir=cue.workdir, timeout=cue.timeout,
+                    env=_VALIDATE_ENV)
+    invalid: dict[str, FileResult] = {}
     with open_overlay(settings.root, schema, used, check=False) as fast:
-        devices = _devices(fast, plans)
         runner = Runner(fast, package, transforms,
-                        Cue(cue.binary, workdir=fast.directory, env=CUE_ENV), schema.schema)
-        evaluation = evaluate(runner, devices, jobs)
-        out.update(evaluation.errors)
-        verdicts = validate_documents(
-            list(evaluation.configs.items()), build=schema, form="authoring", leafrefs=leafrefs,
-            jobs=jobs,
-            cue=Cue(cue.binary, workdir=cue.workdir, timeout=cue.timeout, env=_VALIDATE_ENV),
-        )
-        invalid = {r.file: r for r in verdicts if not r.valid}
-        for name, config in evaluation.configs.items():
-            if name not in invalid:
-                out[name] = device_text(encode_rfc7951(config, schema.schema))
+                        SharedCue(slots, cue.binary, workdir=fast.directory, env=CUE_ENV),
+                        schema.schema)
+        chunk: list[tuple[str, dict[str, Any]]] = []
+        ahead = CHUNK_SIZE // SHARD_SIZE
+        for part in export_shards(runner, _devices(fast, plans), jobs, ahead=ahead):
+            out.update(part.errors)
+            chunk += part.configs.items()
+            if len(chunk) >= CHUNK_SIZE:
+                invalid.update(_validate_chunk(chunk, schema, vet, leafrefs, jobs, out))
+                chunk = []
+        invalid.update(_validate_chunk(chunk, schema, vet, leafrefs, jobs, out))
     if invalid:
         with open_overlay(settings.root, schema, used, check=True) as check:
             runner = Runner(check, package, transforms,
@@ -289,6 +310,26 @@ def _evaluate_all(
         for name, verdict in invalid.items():
             out[name] = _merge(verdict.errors, located.errors.get(name, []))
     return out
+
+
+def _validate_chunk(
+    chunk: list[tuple[str, dict[str, Any]]],
+    schema: SchemaBuild,
+    cue: Cue,
+    leafrefs: bool,
+    jobs: int,
+    out: dict[str, bytes | list[DeviceError]],
+) -> dict[str, FileResult]:
+    """Validate configs, put the valid ones' file bytes in ``out``; the invalid ones' verdicts."""
+    if not chunk:
+        return {}
+    verdicts = validate_documents(chunk, build=schema, form="authoring", leafrefs=leafrefs,
+                                  jobs=jobs, cue=cue)
+    invalid = {r.file: r for r in verdicts if not r.valid}
+    for name, config in chunk:
+        if name not in invalid:
+            out[name] = device_text(encode_rfc7951(config, schema.schema))
+    return invalid
 
 
 def _devices(overlay: Overlay, plans: list[_Plan]) -> list[Device]:

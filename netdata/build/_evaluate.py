@@ -2,17 +2,20 @@
 
 Devices are cut into shards of at most ``shard_size`` (so no map of one run,
 ``netdata_out`` or ``netdata_files``, nears cue's quadratic range), run
-``jobs`` at a time. One device that does not evaluate makes the whole run
-fail: its errors are attributed (by cue path ``netdata_out.<device>``, or by
-the files their positions name) and the run is repeated without it, until the
-rest evaluates.
+``jobs`` at a time, and handed on shard by shard (:func:`export_shards`) so
+the caller can validate and encode them while further runs go on. One device
+that does not evaluate makes the whole run fail: its errors are attributed
+(by cue path ``netdata_out.<device>``, or by the files their positions name)
+and the run is repeated without it, until the rest evaluates.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+import threading
+from collections import deque
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,7 +30,7 @@ from netdata.build._overlay import (
     generated_file,
 )
 from netdata.build._result import DeviceError
-from netdata.cue import Cue
+from netdata.cue import Cue, CueResult
 from netdata.schema import Schema
 from netdata.schema._paths import authoring_path
 
@@ -42,6 +45,20 @@ CUE_ENV = {"GOGC": "off", "GOMEMLIMIT": "300MiB"}
 allocates ~165 MB in all (a run of 40: ~320 MB), so cue collects only when its heap nears
 300 MiB (the soft limit): runs of SHARD_SIZE fabric leaves never collect (cue's CPU -30 % against
 GOGC=200, measured with 20 leaves), and two parallel runs stay well under 1 GB."""
+
+
+class SharedCue(Cue):
+    """A :class:`Cue` each of whose runs takes one of ``slots``, which other runners share:
+    the validator's ``cue vet`` runs and the exports go on side by side, and at most as many
+    cue processes run at once as there are slots (``jobs``)."""
+
+    def __init__(self, slots: threading.Semaphore, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.slots = slots
+
+    def run(self, subcommand: str, args: Sequence[str | Path] = (), **kwargs: Any) -> CueResult:
+        with self.slots:
+            return super().run(subcommand, args, **kwargs)
 
 
 @dataclass
@@ -67,14 +84,39 @@ def evaluate(
     runner: Runner, devices: Sequence[Device], jobs: int, shard_size: int = SHARD_SIZE
 ) -> Evaluation:
     """Export the config of every device; errors per device for those that fail."""
+    result = Evaluation()
+    for part in export_shards(runner, devices, jobs, shard_size):
+        result.configs.update(part.configs)
+        result.errors.update(part.errors)
+    return result
+
+
+def export_shards(
+    runner: Runner,
+    devices: Sequence[Device],
+    jobs: int,
+    shard_size: int = SHARD_SIZE,
+    ahead: int = 0,
+) -> Iterator[Evaluation]:
+    """Each shard's :class:`Evaluation`, in shard order, ``jobs`` cue runs at a time.
+
+    At most ``jobs + ahead`` shards are exported and not yet taken, so the configs
+    held in memory stay bounded however slowly the caller takes them."""
     count = max(min(jobs, len(devices)), -(-len(devices) // shard_size))
     shards = [devices[i::count] for i in range(count)]
-    result = Evaluation()
+    window = max(1, jobs) + ahead
+    pending: deque[Future[Evaluation]] = deque()
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        for part in pool.map(lambda shard: _shard(runner, shard), shards):
-            result.configs.update(part.configs)
-            result.errors.update(part.errors)
-    return result
+        try:
+            for shard in shards:
+                pending.append(pool.submit(_shard, runner, shard))
+                if len(pending) >= window:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+        finally:  # the caller stopped (an error): start no more runs
+            for future in pending:
+                future.cancel()
 
 
 def _shard(runner: Runner, devices: Sequence[Device]) -> Evaluation:

@@ -11,10 +11,10 @@ devices exactly as a local build does (it runs the same code in a copy of
 the files it was given) and returns per device the file's bytes or its
 errors as dicts; the coordinator writes every file.
 
-With the local executor there is one job, run in the repository itself, so
-the whole fleet is validated together (per-shard validation was measured
-7 % dearer); on a cluster, one job per :data:`JOB_SIZE` devices, which the worker
-exports in cue runs of at most ``SHARD_SIZE``.
+With the local executor there is one job, run in the repository itself, which
+validates the fleet in chunks of ``CHUNK_SIZE`` as its cue runs finish; on a
+cluster, one job per :data:`JOB_SIZE` devices, which the worker exports in cue
+runs of at most ``SHARD_SIZE`` and validates together.
 """
 
 from __future__ import annotations

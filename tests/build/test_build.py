@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -92,6 +93,49 @@ def test_a_value_the_schema_rejects_points_at_the_group_file(
     assert error.path == "/interfaces/interface[name=Ethernet1]/config/mtu"
     assert "70000" in error.message
     assert "groups/role/spine.yaml:2:6" in error.positions
+
+
+def test_validating_in_chunks_gives_the_same_files_and_errors(
+    repo: Repo, schema_build: SchemaBuild, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One device per chunk (validated while the other cue run goes on) against one chunk
+    for all: leaf2 fails in the export, spine1 in the validator (its positions come from the
+    second export), leaf1 builds."""
+    root = repo({"groups/role/spine.yaml": "# spines\nmtu: 70000\n"})
+    hosts = (root / "inventory" / "hosts.yaml").read_text()
+    (root / "inventory" / "hosts.yaml").write_text(
+        hosts.replace("    location: dc2\n", "    location: dc2\n    mtu: 9000\n")
+    )
+    module = importlib.import_module("netdata.build._build")
+    calls: list[int] = []
+    real = module.validate_documents
+
+    def counted(documents: Any, **kwargs: Any) -> Any:
+        calls.append(len(documents))
+        return real(documents, **kwargs)
+
+    monkeypatch.setattr(module, "validate_documents", counted)
+
+    def outputs() -> tuple[dict[str, bytes], dict[str, Any]]:
+        build(root, schema=schema_build, force=True, jobs=3)  # one device per cue run
+        files = {p.name: p.read_bytes() for p in (root / "build").glob("*.json")}
+        devices = json.loads(files.pop("build.json"))["devices"]
+        for entry in devices.values():
+            entry.pop("built_at")
+        return files, devices
+
+    whole = outputs()
+    assert calls == [2]
+    monkeypatch.setattr(module, "CHUNK_SIZE", 1)
+    calls.clear()
+    chunked = outputs()
+    assert sorted(calls) == [1, 1]
+    assert chunked == whole
+    files, devices = chunked
+    assert sorted(files) == ["leaf1.json"]
+    assert {n: d["status"] for n, d in devices.items()} == {
+        "leaf1": "ok", "leaf2": "failed", "spine1": "failed"}
+    assert "groups/role/spine.yaml:2:6" in devices["spine1"]["errors"][0]["positions"]
 
 
 def test_a_cue_group_file_default_yields_to_a_more_specific_level(
