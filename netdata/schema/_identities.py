@@ -5,6 +5,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from netdata.schema._ir import TypeInfo
 
 
 @lru_cache(maxsize=4096)
@@ -27,14 +31,11 @@ def _reverse(allowed: tuple[str, ...]) -> dict[str, str]:
     return {label: q for q, label in _labels(allowed).items()}
 
 
-_BY_LIST: dict[int, tuple[Iterable[str], dict[str, str]]] = {}
-""":func:`_reverse` by the identity of the (unchanging) list of a schema type: hashing the
-tuple of a long list for every value cost more than the lookup itself."""
-
-
-def identity_from_label(label: str, allowed: Iterable[str]) -> str | None:
-    """The qualified identity an authoring label stands for, or None."""
-    known = _BY_LIST.get(id(allowed))
-    if known is None or known[0] is not allowed:
-        known = _BY_LIST[id(allowed)] = (allowed, _reverse(tuple(allowed)))
-    return known[1].get(label)
+def identity_from_label(label: str, t: TypeInfo) -> str | None:
+    """The qualified identity an authoring label stands for among ``t``'s identities, or None
+    (the reverse map is kept with the type: hashing the tuple of a long list for every value
+    cost more than the lookup itself)."""
+    reverse: dict[str, str] | None = t.memo.get("identity-labels")
+    if reverse is None:
+        reverse = t.memo["identity-labels"] = _reverse(tuple(t.identities))
+    return reverse.get(label)

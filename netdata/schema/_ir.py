@@ -57,6 +57,8 @@ class TypeInfo:
     fraction_digits: int = 0
     leafref: str | None = None
     bits: list[str] = field(default_factory=list)
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    """What the stages derive from this type once and keep with it (as :attr:`Node.memo`)."""
 
 
 def integer_key(t: TypeInfo | None) -> str:

@@ -345,7 +345,7 @@ def encode_value(t: TypeInfo, value: Any) -> Any:
     if base == "empty":
         return [None]
     if base == "identityref":
-        return identity_from_label(str(value), t.identities) or value
+        return identity_from_label(str(value), t) or value
     if base == "union":
         return _encode_union(t, value)
     return value
@@ -356,7 +356,7 @@ def _encode_union(t: TypeInfo, value: Any) -> Any:
     if isinstance(value, str):
         for member in members:
             if member.base == "identityref":
-                qualified = identity_from_label(value, member.identities)
+                qualified = identity_from_label(value, member)
                 if qualified is not None:
                     return qualified
         return value

@@ -335,7 +335,7 @@ def _is_identity_type(t: TypeInfo) -> bool:
 
 def _as_identity(t: TypeInfo, value: str) -> str | None:
     if t.base == "identityref":
-        return identity_from_label(value, t.identities) or (value if ":" in value else None)
+        return identity_from_label(value, t) or (value if ":" in value else None)
     for member in t.members:
         found = _as_identity(member, value)
         if found is not None:
