@@ -101,7 +101,6 @@ def compiler_files() -> tuple[Path, ...]:
     return tuple(sorted(found))
 
 
-
 def models_checksum(models: Sequence[Path], modules: Sequence[str]) -> str:
     """sha256 over every .yang file, the module list and the compiler's own source."""
     digest = hashlib.sha256(f"netdata-schema {COMPILER_VERSION}\n".encode())
