@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Coroutine
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Final, Literal, Protocol, TypeVar
 
 import grpc
 
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from netdata.sim._endpoint import Endpoint
 
 T = TypeVar("T")
-KEEP = "keep"
+KEEP: Final = "keep"
 """``Faults.misapply``: the device keeps its configuration from before the Set."""
 
 
@@ -60,7 +60,7 @@ class Faults:
     drop: bool = False
     drop_committed: bool = False
     stall: float = 0.0
-    misapply: Config | str | None = None
+    misapply: Config | Literal["keep"] | None = None
     config_refusal: tuple[grpc.StatusCode, str] | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
