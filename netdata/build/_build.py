@@ -28,6 +28,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from netdata._collector import collector_paused
 from netdata._exceptions import BuildError
 from netdata.build._cache import Cache, cache_state, read_cache
 from netdata.build._evaluate import (
@@ -112,6 +113,7 @@ class _Plan:
     digest: str
 
 
+@collector_paused  # a build holds hundreds of configs: docs/build.md "Performance"
 def build(
     settings: Settings | str | Path | None = None,
     *,

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from netdata._collector import collector_paused
 from netdata._exceptions import BuildError
 from netdata.build._evaluate import SHARD_SIZE
 from netdata.build._repository import GroupFile, Host
@@ -116,6 +117,7 @@ def evaluate_on(
     return out
 
 
+@collector_paused
 def run_job(item: tuple[BuildJob, Mapping[str, bytes]]) -> dict[str, bytes | list[dict[str, Any]]]:
     """Build a job's devices (on a worker: in a private copy of the files it was given)."""
     from netdata.build._build import _evaluate_all, _Plan

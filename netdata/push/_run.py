@@ -3,15 +3,14 @@ and ``rollback`` of a journaled run. Devices are processed by a thread pool."""
 
 from __future__ import annotations
 
-import gc
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import ContextDecorator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from netdata._collector import collector_paused as _collector_paused
 from netdata._exceptions import PushError
 from netdata.executor import Executor, open_executor
 from netdata.push._cluster import Placement, push_remote
@@ -40,39 +39,6 @@ from netdata.schema._manifest import ModelsArg, find_models
 
 DEFAULT_CONCURRENCY = 20
 DEFAULT_JOURNAL_DIR = ".netdata/journal"
-
-
-class _CollectorPaused(ContextDecorator):
-    """Python's cyclic garbage collector off while a fleet run is in progress.
-
-    A run holds every device's intended configuration (thousands of dicts and lists
-    per device) and decodes a Get answer as large per RPC, so the collector kept
-    traversing them: 40 % of the pusher's CPU for 1,000 48-port leaves, and it found
-    nothing (a whole run leaves no cyclic garbage: measured, docs/push.md). Reference
-    counting still frees everything; the collector is re-enabled (if it was on) when
-    the last concurrent run ends.
-    """
-
-    _lock = threading.Lock()
-    _runs = 0
-    _was_enabled = False
-
-    def __enter__(self) -> _CollectorPaused:
-        with self._lock:
-            if _CollectorPaused._runs == 0:
-                _CollectorPaused._was_enabled = gc.isenabled()
-                gc.disable()
-            _CollectorPaused._runs += 1
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        with self._lock:
-            _CollectorPaused._runs -= 1
-            if _CollectorPaused._runs == 0 and _CollectorPaused._was_enabled:
-                gc.enable()
-
-
-_collector_paused = _CollectorPaused()
 
 
 @dataclass(frozen=True)

@@ -433,25 +433,32 @@ def _data(node: Node, value: Any) -> Any:
 
 def _list(node: Node, value: Any) -> list[dict[str, Any]]:
     entries: list[dict[str, Any]] = []
-    fills = node.key_fill()
-    depth = len(node.keys)
-
-    def walk(level: Any, keys: list[str]) -> None:
-        if len(keys) == depth:
-            try:
-                entries.append(_entry(node, level, keys, fills))
-            except _Misplaced as exc:  # the entry's step stands for the list's
-                exc.steps.append(entry_step(node, keys))
-                exc.named = True
-                raise
-            return
-        if not isinstance(level, dict):
-            raise _Misplaced(f"expected a map keyed by {node.keys[len(keys)]}")
-        for key, sub in level.items():
-            walk(sub, [*keys, str(key)])
-
-    walk(value, [])
+    _walk_entries(node, value, [], node.key_fill(), entries)
     return entries
+
+
+def _walk_entries(
+    node: Node,
+    level: Any,
+    keys: list[str],
+    fills: dict[str, tuple[str, str]],
+    entries: list[dict[str, Any]],
+) -> None:
+    """Append the encoded entries of a list map keyed ``len(node.keys)`` deep (a function of
+    its own: a nested one calling itself is a reference cycle per list, left to the
+    collector with the entries it holds)."""
+    if len(keys) == len(node.keys):
+        try:
+            entries.append(_entry(node, level, keys, fills))
+        except _Misplaced as exc:  # the entry's step stands for the list's
+            exc.steps.append(entry_step(node, keys))
+            exc.named = True
+            raise
+        return
+    if not isinstance(level, dict):
+        raise _Misplaced(f"expected a map keyed by {node.keys[len(keys)]}")
+    for key, sub in level.items():
+        _walk_entries(node, sub, [*keys, str(key)], fills, entries)
 
 
 def _entry(

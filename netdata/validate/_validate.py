@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from netdata._collector import collector_paused
 from netdata._documents import display_name, read_document
 from netdata._exceptions import DocumentError, Problem
 from netdata.cue import Cue
@@ -123,6 +124,7 @@ class _Doc:
     unfilled: frozenset[str] = frozenset()
 
 
+@collector_paused  # many documents' trees held at once (docs/build.md "Performance")
 def validate(
     files: Sequence[str | Path],
     *,
@@ -169,6 +171,7 @@ def _with_positions(result: FileResult) -> FileResult:
     return FileResult(result.file, result.valid, result.form, errors)
 
 
+@collector_paused
 def validate_documents(
     documents: Sequence[tuple[str, Any]],
     *,

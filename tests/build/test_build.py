@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import importlib
 import json
@@ -278,3 +279,35 @@ def test_an_inventory_file_that_lists_devices(repo: Repo, schema_build: SchemaBu
     result = build(root, schema=schema_build)
     assert result.devices["leaf1"].ok
     assert "inventory/hosts.yaml:8:8" in _errors(result, "leaf2")[0].positions
+
+
+def test_a_build_pauses_the_collector_and_leaves_it_no_cyclic_garbage(
+    repo: Repo, schema_build: SchemaBuild
+) -> None:
+    """The collector is off during a build (docs/build.md "Performance"), so whatever a build
+    leaves in reference cycles (held until the collector runs again) would pile up: a build
+    with a device failing in the export and one in the validator leaves none."""
+    root = repo({"groups/role/spine.yaml": "# spines\nmtu: 70000\n"})
+    hosts = (root / "inventory" / "hosts.yaml").read_text()
+    (root / "inventory" / "hosts.yaml").write_text(
+        hosts.replace("    location: dc2\n", "    location: dc2\n    mtu: 9000\n")
+    )
+    build(root, schema=schema_build)  # imports and caches: once per process
+    gc.collect()
+    assert gc.isenabled()
+    gc.set_debug(gc.DEBUG_SAVEALL)  # what the collector finds is kept in gc.garbage
+    try:
+        result = build(root, schema=schema_build, force=True)
+        assert gc.isenabled()
+        gc.collect()
+        left = [type(g).__name__ for g in gc.garbage]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+    assert result.failed == ["leaf2", "spine1"] and left == []
+    gc.disable()
+    try:
+        assert build(root, schema=schema_build, force=True).failed == ["leaf2", "spine1"]
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
