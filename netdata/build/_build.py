@@ -9,11 +9,12 @@
 3. As the runs finish, their configs are validated in chunks of
    :data:`CHUNK_SIZE` by the validator (``netdata validate``'s checks: the
    deduplicating cue vet against ``#Root``, leafrefs, ``when``) while further
-   runs go on, and the valid ones encoded to RFC 7951 (only the bytes are
-   kept); then only the devices that failed are exported once more against
-   the real ``#Root``, so cue's errors point into the user's files.
-4. Valid configs are written; a failed device keeps its previous file and is
-   marked failed in ``build.json``.
+   runs go on, and the valid ones encoded to RFC 7951 and written at once (on
+   a cluster, their bytes go back to the coordinator, which writes them); then
+   only the devices that failed are exported once more against the real
+   ``#Root``, so cue's errors point into the user's files.
+4. A failed device keeps its previous file and is marked failed in
+   ``build.json``, which is written last.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import hashlib
 import json
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -39,7 +40,7 @@ from netdata.build._evaluate import (
     evaluate,
     export_shards,
 )
-from netdata.build._jobs import evaluate_on
+from netdata.build._jobs import Outcome, evaluate_on
 from netdata.build._output import (
     device_text,
     read_document,
@@ -193,9 +194,11 @@ def build(
     for plan in plans:
         name = plan.host.name
         outcome = built[name]
-        if isinstance(outcome, bytes):
-            write_atomically(output, plan.file, outcome)
-            written = sha256(outcome)
+        if not isinstance(outcome, list):
+            if isinstance(outcome, bytes):  # from a cluster's worker
+                write_atomically(output, plan.file, outcome)
+                outcome = sha256(outcome)
+            written = outcome
             cache.record_output(output / plan.file, written)
             results[name] = DeviceResult(
                 name, OK, plan.file, plan.digest, written, stamp, plan.host.summary()
@@ -280,12 +283,14 @@ def _evaluate_all(
     plans: list[_Plan],
     jobs: int,
     leafrefs: bool,
-) -> dict[str, bytes | list[DeviceError]]:
-    """Per device: its RFC 7951 file bytes, or its errors."""
+    store: Callable[[str, bytes], str] | None = None,
+) -> dict[str, Outcome]:
+    """Per device: its RFC 7951 file bytes, or its errors; with ``store`` (device name,
+    bytes), what it returns for the bytes (the sha256 of the file it wrote)."""
     if not plans:
         return {}
     used = {g.path: g for p in plans for g in p.groups}.values()
-    out: dict[str, bytes | list[DeviceError]] = {}
+    out: dict[str, Outcome] = {}
     slots = threading.Semaphore(max(1, jobs))  # the exports' and the validator's cue runs
     vet = SharedCue(slots, cue.binary, workdir=cue.workdir, timeout=cue.timeout,
                     env=_VALIDATE_ENV)
@@ -300,9 +305,9 @@ def _evaluate_all(
             out.update(part.errors)
             chunk += part.configs.items()
             if len(chunk) >= CHUNK_SIZE:
-                invalid.update(_validate_chunk(chunk, schema, vet, leafrefs, jobs, out))
+                invalid.update(_validate_chunk(chunk, schema, vet, leafrefs, jobs, out, store))
                 chunk = []
-        invalid.update(_validate_chunk(chunk, schema, vet, leafrefs, jobs, out))
+        invalid.update(_validate_chunk(chunk, schema, vet, leafrefs, jobs, out, store))
     if invalid:
         with open_overlay(settings.root, schema, used, check=True) as check:
             runner = Runner(check, package, transforms,
@@ -320,9 +325,11 @@ def _validate_chunk(
     cue: Cue,
     leafrefs: bool,
     jobs: int,
-    out: dict[str, bytes | list[DeviceError]],
+    out: dict[str, Outcome],
+    store: Callable[[str, bytes], str] | None,
 ) -> dict[str, FileResult]:
-    """Validate configs, put the valid ones' file bytes in ``out``; the invalid ones' verdicts."""
+    """Validate configs, put the valid ones' file bytes in ``out`` (or what ``store`` returns
+    for them); the invalid ones' verdicts."""
     if not chunk:
         return {}
     verdicts = validate_documents(chunk, build=schema, form="authoring", leafrefs=leafrefs,
@@ -330,7 +337,8 @@ def _validate_chunk(
     invalid = {r.file: r for r in verdicts if not r.valid}
     for name, config in chunk:
         if name not in invalid:
-            out[name] = device_text(encode_rfc7951(config, schema.schema))
+            data = device_text(encode_rfc7951(config, schema.schema))
+            out[name] = data if store is None else store(name, data)
     return invalid
 
 

@@ -9,7 +9,9 @@ worker), and the compiled schema as a bundle (by content digest, cached per
 worker). :func:`run_job` exports, validates and locates the errors of its
 devices exactly as a local build does (it runs the same code in a copy of
 the files it was given) and returns per device the file's bytes or its
-errors as dicts; the coordinator writes every file.
+errors as dicts; the coordinator writes the files. A job on this machine
+writes each valid device's file itself as soon as it is encoded and returns
+its sha256 instead, so a fleet's files are not held until the end.
 
 With the local executor there is one job, run in the repository itself, which
 validates the fleet in chunks of ``CHUNK_SIZE`` as its cue runs finish; on a
@@ -30,7 +32,8 @@ from typing import TYPE_CHECKING, Any
 from netdata._collector import collector_paused
 from netdata._exceptions import BuildError
 from netdata.build._evaluate import SHARD_SIZE
-from netdata.build._repository import GroupFile, Host
+from netdata.build._output import write_atomically
+from netdata.build._repository import GroupFile, Host, sha256
 from netdata.build._result import DeviceError
 from netdata.cue import Cue, CueBinary
 from netdata.executor import Bundle, Executor, bundle_path, on_worker
@@ -41,7 +44,8 @@ from netdata.validate._jobs import schema_bundle
 if TYPE_CHECKING:
     from netdata.build._build import _Plan
 
-Outcome = bytes | list[DeviceError]
+Outcome = bytes | str | list[DeviceError]
+"""A device's file bytes, or its file's sha256 once written (a local job), or its errors."""
 JOB_SIZE = 2 * SHARD_SIZE
 """Most devices per job on a cluster: two cue runs of ``SHARD_SIZE`` (a one-thread worker
 runs them in turn). A job costs about 0.9 s of CPU besides its cue runs (bench/cluster_build.py:
@@ -79,6 +83,8 @@ class BuildJob:
     """The cue binary to use on this machine; None: the worker's own (checked like doctor)."""
     timeout: float
     """Of each cue run."""
+    output: str | None = None
+    """The output folder, when the job runs on this machine: it writes the files there."""
 
 
 def evaluate_on(
@@ -91,7 +97,7 @@ def evaluate_on(
     plans: Sequence[_Plan],
     leafrefs: bool,
 ) -> dict[str, Outcome]:
-    """Per device: its RFC 7951 file bytes, or its errors."""
+    """Per device: its RFC 7951 file bytes, the sha256 of the file written, or its errors."""
     if not plans:
         return {}
     root = settings.root
@@ -102,27 +108,37 @@ def evaluate_on(
         where, binary = None, None
     else:
         shards, where, binary = [list(plans)], str(root), cue.binary
+    output = None if executor.remote else str(settings.output)
     names = tuple(_relative(t, root) for t in transforms)
     jobs = [
         BuildJob(where, package, names, bundle, schema.checksum,
                  tuple(_job_device(p, root, executor.remote) for p in shard), leafrefs,
-                 executor.jobs, binary, cue.timeout)
+                 executor.jobs, binary, cue.timeout, output)
         for shard in shards
     ]
     files = _files(executor, settings, jobs) if executor.remote else [{} for _ in jobs]
     out: dict[str, Outcome] = {}
     for _, result in executor.run(run_job, list(zip(jobs, files, strict=True))):
-        out.update({n: v if isinstance(v, bytes) else [DeviceError.from_dict(e) for e in v]
+        out.update({n: v if isinstance(v, bytes | str) else [DeviceError.from_dict(e) for e in v]
                     for n, v in result.items()})
     return out
 
 
 @collector_paused
-def run_job(item: tuple[BuildJob, Mapping[str, bytes]]) -> dict[str, bytes | list[dict[str, Any]]]:
+def run_job(
+    item: tuple[BuildJob, Mapping[str, bytes]],
+) -> dict[str, bytes | str | list[dict[str, Any]]]:
     """Build a job's devices (on a worker: in a private copy of the files it was given)."""
     from netdata.build._build import _evaluate_all, _Plan
 
     job, files = item
+    store = None
+    if job.output is not None:
+        output, names = Path(job.output), {d.name: d.out for d in job.devices}
+
+        def store(name: str, data: bytes) -> str:
+            write_atomically(output, names[name], data)
+            return sha256(data)
     cue = on_worker(lambda: Cue(job.cue, timeout=job.timeout))
     schema = SchemaBuild(bundle_path(job.schema), job.checksum)
     with _checkout(job, files) as root:
@@ -130,8 +146,10 @@ def run_job(item: tuple[BuildJob, Mapping[str, bytes]]) -> dict[str, bytes | lis
                  for d in job.devices]
         settings = Settings(root=root, inventory=root, groups=root, transforms=root, output=root)
         built = _evaluate_all(settings, schema, cue, job.package,
-                              [root / t for t in job.transforms], plans, job.jobs, job.leafrefs)
-    return {n: v if isinstance(v, bytes) else [e.as_dict() for e in v] for n, v in built.items()}
+                              [root / t for t in job.transforms], plans, job.jobs, job.leafrefs,
+                              store)
+    return {n: v if isinstance(v, bytes | str) else [e.as_dict() for e in v]
+            for n, v in built.items()}
 
 
 class _checkout:
