@@ -310,36 +310,61 @@ def _events(loader: Any) -> list[Any]:
             top.value[top.key] = value
             top.key = _NO_KEY
 
-    while loader.check_event():
-        event = loader.get_event()
+    check_event, get_event = loader.check_event, loader.get_event
+    top: _Frame | None = None  # stack[-1]
+    while check_event():
+        event = get_event()
         kind = type(event)
+        if kind is yaml.ScalarEvent:  # most events: the common cases written out
+            text = event.value
+            if "\x00" in text:
+                raise _Invalid("a string holds U+0000", event.start_mark)
+            plain_word = (
+                event.tag is None
+                and not event.style
+                and text[:1].isalpha()
+                and text not in _NULLS
+                and text not in _BOOLS
+            )  # what _plain returns as it is (no number starts with a letter)
+            if top is not None and top.key is _NO_KEY and type(top.value) is dict:
+                if not plain_word or text in top.lines or text == "<<":
+                    _key(top, event)
+                else:
+                    top.lines[text] = event.start_mark
+                    top.key = text
+                continue
+            value = text if plain_word or (event.tag is None and event.style) else _scalar(event)
+            if event.anchor:
+                anchors[event.anchor] = (value, 1, 0)
+            if top is None or top.key is _MERGE:
+                add(value, 1, 0, event.start_mark)
+            else:
+                top.size += 1
+                if type(top.value) is list:
+                    top.value.append(value)
+                else:
+                    top.value[top.key] = value
+                    top.key = _NO_KEY
+            continue
         mark = event.start_mark
         if kind is yaml.DocumentStartEvent:
             anchors.clear()
             continue
-        expects_key = bool(stack) and stack[-1].key is _NO_KEY and type(stack[-1].value) is dict
-        if kind is yaml.ScalarEvent:
-            if "\x00" in event.value:
-                raise _Invalid("a string holds U+0000", mark)
-            if expects_key:
-                _key(stack[-1], event)
-                continue
-            value = _scalar(event)
-            if event.anchor:
-                anchors[event.anchor] = (value, 1, 0)
-            add(value, 1, 0, mark)
-        elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+        expects_key = top is not None and top.key is _NO_KEY and type(top.value) is dict
+        if kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
             if expects_key:
                 raise _Invalid("a mapping key must be a scalar", mark)
             if len(stack) >= MAX_DEPTH:
                 raise _Invalid(f"nested deeper than {MAX_DEPTH} levels", mark)
-            mapping = isinstance(event, yaml.MappingStartEvent)
+            mapping = kind is yaml.MappingStartEvent
             wanted = "map" if mapping else "seq"
             if event.tag not in (None, "!", _TAG + wanted):
                 raise _Invalid(f"the tag {_short(event.tag)} is not supported", mark)
-            stack.append(_Frame({} if mapping else [], event.anchor))
-        elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+            top = _Frame({} if mapping else [], event.anchor)
+            stack.append(top)
+        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
             frame = stack.pop()
+            top = stack[-1] if stack else None
             if frame.merged:
                 assert isinstance(frame.value, dict)
                 for source in frame.merged:
@@ -348,7 +373,7 @@ def _events(loader: Any) -> list[Any]:
             if frame.anchor:
                 anchors[frame.anchor] = (frame.value, frame.size, frame.height)
             add(frame.value, frame.size, frame.height, mark)
-        elif isinstance(event, yaml.AliasEvent):
+        elif kind is yaml.AliasEvent:
             if expects_key:
                 raise _Invalid("a mapping key must not be an alias", mark)
             if event.anchor not in anchors:
