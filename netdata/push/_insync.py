@@ -22,8 +22,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import secrets
 import threading
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -75,14 +76,16 @@ class InSync:
                 self._entries[device] = entry
                 self._changed = True
 
-    def save(self) -> None:
-        """Write the entries (if any changed) to :attr:`path`: temporary file, rename."""
-        if self.path is None or not self._changed:
+    def save(self, devices: Collection[str]) -> None:
+        """Write the entries of ``devices`` (the build's: others are dropped) to
+        :attr:`path`, if any changed: temporary file, rename."""
+        if self.path is None or not (self._changed or set(self._entries) - set(devices)):
             return
         with self._lock:
-            document = {"format": FORMAT, "key": self.key, "devices": self._entries}
+            entries = {n: e for n, e in self._entries.items() if n in devices}
+            document = {"format": FORMAT, "key": self.key, "devices": entries}
             text = json.dumps(document, sort_keys=True, separators=(",", ":")) + "\n"
-        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        tmp = self.path.with_name(f".{self.path.name}.{secrets.token_hex(4)}.tmp")
         try:
             tmp.write_text(text, encoding="utf-8")
             os.replace(tmp, self.path)

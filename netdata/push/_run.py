@@ -264,7 +264,7 @@ def _push_fleet(
         if journal is not None:
             journal.close()
         if insync is not None and not options.dry_run:
-            insync.save()
+            insync.save(fleet.build.names)
     return Report(
         [*results, *done.values(), *fleet.skipped],
         journal.path if journal is not None else None,

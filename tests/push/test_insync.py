@@ -13,7 +13,7 @@ from push_helpers import with_hostname, write_build
 from pygnmi.spec.v080 import gnmi_pb2
 from test_push import NAMES, Lab, make_lab
 
-from netdata.push import _device
+from netdata.push import _device, push
 from netdata.push._gnmi import Answer
 from netdata.push._insync import FILE, InSync
 
@@ -189,13 +189,17 @@ def test_the_record_holds_only_for_its_file_answer_and_mode(tmp_path: Path) -> N
     assert not insync.holds("leaf2", "sha256:file", "sha256:answer", "replace")
     assert insync.roots("leaf1", "sha256:file") == ["a:b"]
     assert insync.roots("leaf1", "sha256:other") is None
-    insync.save()
+    insync.save({"leaf1", "leaf2"})
     assert InSync(tmp_path / FILE, "schema-1").holds(
         "leaf1", "sha256:file", "sha256:answer", "replace"
     )
     assert not InSync(tmp_path / FILE, "schema-2").holds(
         "leaf1", "sha256:file", "sha256:answer", "replace"
     )
+    insync.save({"leaf2"})  # leaf1 left the build: its entry goes
+    assert InSync(tmp_path / FILE, "schema-1").roots("leaf1", "sha256:file") is None
+    assert InSync(tmp_path / FILE, "schema-1").roots("leaf2", "sha256:file") == ["a:b"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [FILE]  # no temporary file left
 
 
 def _answer_digest(lab: Lab, name: str) -> str:
@@ -205,3 +209,15 @@ def _answer_digest(lab: Lab, name: str) -> str:
     endpoint = Endpoint(name, device.host, device.port, plaintext=True)
     with Session(endpoint) as session:
         return session.answer(list(lab.configs[name])).digest
+
+
+def test_a_push_of_some_devices_keeps_the_others_entries(lab: Lab) -> None:
+    assert lab.push().ok
+    report = push(lab.build, targets=lab.targets, devices=["leaf1"],
+                  journal_dir=lab.tmp / "journal")
+    assert lab.status(report) == {"leaf1": "unchanged"}
+    assert sorted(record(lab)["devices"]) == NAMES
+    lab.configs.pop("leaf4")
+    write_build(lab.build, lab.configs)  # leaf4 left the build
+    lab.push()
+    assert sorted(record(lab)["devices"]) == NAMES[:3]
