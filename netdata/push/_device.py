@@ -103,14 +103,14 @@ class Running:
         return self.answer(wait=wait).config
 
     def answer(
-        self, *, wait: bool = False, known: Callable[[str], bool] | None = None
+        self, *, wait: bool = False, known: Callable[[Answer], bool] | None = None
     ) -> Answer:
         """The answer, decoded (a malformed answer to CONFIG counts as a refusal too),
-        unless ``known(its digest)`` says it showed the device in sync before."""
+        unless ``known(answer)`` says it showed the device in sync before."""
         if self.datatype == "config":
             try:
                 answer = self.session.answer(self.roots, "config", wait=wait)
-                if known is None or not known(answer.digest):
+                if known is None or not known(answer):
                     answer.decode()
                 return answer
             except GnmiError as exc:
@@ -210,7 +210,7 @@ class _Attempt:
     def run(self) -> None:
         intended, journal, result = self.job.intended, self.journal, self.result
         answer = self.read.answer(known=self._known)
-        if not self._known(answer.digest):
+        if not self._known(answer):
             self.before = answer.config
             if self.interrupted is not None and self._settled(self.interrupted):
                 return
@@ -285,12 +285,13 @@ class _Attempt:
     def _diff(self, running: dict[str, Any]) -> list[Change]:
         return diff_configs(self.job.intended.roots, running, self.schema, mode=self.options.mode)
 
-    def _known(self, digest: str) -> bool:
-        """Whether the answer of this digest showed the device holding the built file."""
+    def _known(self, answer: Answer) -> bool:
+        """Whether ``answer`` (its digest) once showed the device holding the built file."""
+        if self.insync is None:
+            return False
         intended = self.job.intended
-        return self.insync is not None and self.insync.holds(
-            intended.name, intended.digest, digest, self.options.mode
-        )
+        expected = self.insync.expected(intended.name, intended.digest, self.options.mode)
+        return expected is not None and answer.digest == expected
 
     def _in_sync(self, answer: Answer) -> None:
         """Record that ``answer`` shows no difference."""

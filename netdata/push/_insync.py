@@ -55,15 +55,18 @@ class InSync:
             return None
         return list(entry["roots"])
 
-    def holds(self, device: str, output_digest: str, answer: str, mode: str) -> bool:
-        """Whether ``answer`` (a digest) once showed the device holding this file."""
+    def expected(self, device: str, output_digest: str, mode: str) -> str | None:
+        """The digest of the answer that once showed the device holding this file (in a
+        push of ``mode``), if one did."""
         entry = self._entries.get(device)
-        return (
-            entry is not None
-            and entry["output_digest"] == output_digest
-            and entry["answer"] == answer
-            and (entry["mode"] == "replace" or mode == "update")
-        )
+        if (
+            entry is None
+            or entry["output_digest"] != output_digest
+            or (entry["mode"] != "replace" and mode != "update")
+        ):
+            return None
+        answer: str = entry["answer"]
+        return answer
 
     def note(
         self, device: str, output_digest: str, answer: str, roots: Sequence[str], mode: str

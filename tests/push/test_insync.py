@@ -180,22 +180,17 @@ def test_the_record_holds_only_for_its_file_answer_and_mode(tmp_path: Path) -> N
     insync = InSync(tmp_path / FILE, "schema-1")
     insync.note("leaf1", "sha256:file", "sha256:answer", ["a:b"], "replace")
     insync.note("leaf2", "sha256:file", "sha256:answer", ["a:b"], "update")
-    assert insync.holds("leaf1", "sha256:file", "sha256:answer", "replace")
-    assert insync.holds("leaf1", "sha256:file", "sha256:answer", "update")
-    assert not insync.holds("leaf1", "sha256:other", "sha256:answer", "replace")
-    assert not insync.holds("leaf1", "sha256:file", "sha256:other", "replace")
-    assert not insync.holds("leaf3", "sha256:file", "sha256:answer", "replace")
-    assert insync.holds("leaf2", "sha256:file", "sha256:answer", "update")
-    assert not insync.holds("leaf2", "sha256:file", "sha256:answer", "replace")
+    assert insync.expected("leaf1", "sha256:file", "replace") == "sha256:answer"
+    assert insync.expected("leaf1", "sha256:file", "update") == "sha256:answer"
+    assert insync.expected("leaf1", "sha256:other", "replace") is None  # another file
+    assert insync.expected("leaf3", "sha256:file", "replace") is None
+    assert insync.expected("leaf2", "sha256:file", "update") == "sha256:answer"
+    assert insync.expected("leaf2", "sha256:file", "replace") is None  # update-mode entry
     assert insync.roots("leaf1", "sha256:file") == ["a:b"]
     assert insync.roots("leaf1", "sha256:other") is None
     insync.save({"leaf1", "leaf2"})
-    assert InSync(tmp_path / FILE, "schema-1").holds(
-        "leaf1", "sha256:file", "sha256:answer", "replace"
-    )
-    assert not InSync(tmp_path / FILE, "schema-2").holds(
-        "leaf1", "sha256:file", "sha256:answer", "replace"
-    )
+    assert InSync(tmp_path / FILE, "schema-1").expected("leaf1", "sha256:file", "replace")
+    assert not InSync(tmp_path / FILE, "schema-2").expected("leaf1", "sha256:file", "replace")
     insync.save({"leaf2"})  # leaf1 left the build: its entry goes
     assert InSync(tmp_path / FILE, "schema-1").roots("leaf1", "sha256:file") is None
     assert InSync(tmp_path / FILE, "schema-1").roots("leaf2", "sha256:file") == ["a:b"]
