@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from netdata._exceptions import PushError
 from netdata.push._diff import Change, diff_configs, diff_digest
-from netdata.push._gnmi import Commit, Endpoint, GnmiError, Session
+from netdata.push._gnmi import Answer, Commit, Endpoint, GnmiError, Session
+from netdata.push._insync import InSync
 from netdata.push._journal import Journal
 from netdata.push._output import Intended
 from netdata.schema import Schema
@@ -98,16 +100,26 @@ class Running:
     note: str = ""
 
     def get(self, *, wait: bool = False) -> dict[str, Any]:
+        return self.answer(wait=wait).config
+
+    def answer(
+        self, *, wait: bool = False, known: Callable[[Answer], bool] | None = None
+    ) -> Answer:
+        """The answer, decoded (a malformed answer to CONFIG counts as a refusal too),
+        unless ``known(answer)`` says it showed the device in sync before."""
         if self.datatype == "config":
             try:
-                return self.session.get(self.roots, "config", wait=wait)
+                answer = self.session.answer(self.roots, "config", wait=wait)
+                if known is None or not known(answer):
+                    answer.decode()
+                return answer
             except GnmiError as exc:
                 if exc.code not in REFUSALS:
                     raise
                 self.session.capabilities()  # a device without JSON_IETF fails here, saying so
                 self.datatype = "all"
                 self.note = f"read with datatype ALL: the device refused CONFIG ({exc.code})"
-        return self.session.get(self.roots, "all", wait=wait)
+        return self.session.answer(self.roots, "all", wait=wait)
 
     def record(self, result: DeviceResult) -> None:
         """Put which datatype was read into ``result`` (the note if it has no message)."""
@@ -138,19 +150,28 @@ def push_device(
     options: Options,
     journal: Journal | None,
     interrupted: Interrupted | None = None,
+    insync: InSync | None = None,
 ) -> DeviceResult:
     """Diff, Set, verify and confirm one device; never raises for a device's failure.
 
     ``interrupted`` (on resume): the device's Set of unknown outcome. A Get decides
     before anything is sent: the new config is confirmed and reported ``changed``, the
-    old one is pushed as usual, anything else fails without a Set.
+    old one is pushed as usual, anything else fails without a Set. ``insync``: the
+    answers known to show devices in sync (an answer found there is not decoded, nor
+    is the built file), where the answers that show no difference are recorded.
     """
     started = time.monotonic()
-    result = DeviceResult(job.intended.name, FAILED)
+    intended = job.intended
+    result = DeviceResult(intended.name, FAILED)
+    if interrupted is not None:
+        insync = None  # its first Get decides the interrupted Set's outcome: decoded
     try:
         with Session(job.endpoint) as session:
-            read = Running(session, list(job.intended.roots))
-            attempt = _Attempt(session, read, job, schema, options, journal, result, interrupted)
+            roots = insync.roots(intended.name, intended.digest) if insync else None
+            read = Running(session, list(intended.roots) if roots is None else roots)
+            attempt = _Attempt(
+                session, read, job, schema, options, journal, result, interrupted, insync
+            )
             try:
                 attempt.run()
             finally:
@@ -182,15 +203,20 @@ class _Attempt:
     journal: Journal | None
     result: DeviceResult
     interrupted: Interrupted | None = None
+    insync: InSync | None = None
     before: dict[str, Any] = field(default_factory=dict)
     commit: Commit | None = None
 
     def run(self) -> None:
         intended, journal, result = self.job.intended, self.journal, self.result
-        self.before = self.read.get()
-        if self.interrupted is not None and self._settled(self.interrupted):
-            return
-        result.changes = self._diff(self.before)
+        answer = self.read.answer(known=self._known)
+        if not self._known(answer):
+            self.before = answer.config
+            if self.interrupted is not None and self._settled(self.interrupted):
+                return
+            result.changes = self._diff(self.before)
+            if not result.changes:
+                self._in_sync(answer)
         if journal is not None:
             if result.changes:  # what a rollback restores; nothing is sent otherwise
                 result.before = journal.snapshot(intended.name, "before", self.before)
@@ -259,10 +285,27 @@ class _Attempt:
     def _diff(self, running: dict[str, Any]) -> list[Change]:
         return diff_configs(self.job.intended.roots, running, self.schema, mode=self.options.mode)
 
+    def _known(self, answer: Answer) -> bool:
+        """Whether ``answer`` (its digest) once showed the device holding the built file."""
+        if self.insync is None:
+            return False
+        intended = self.job.intended
+        expected = self.insync.expected(intended.name, intended.digest, self.options.mode)
+        return expected is not None and answer.digest == expected
+
+    def _in_sync(self, answer: Answer) -> None:
+        """Record that ``answer`` shows no difference."""
+        if self.insync is not None:
+            intended = self.job.intended
+            self.insync.note(
+                intended.name, intended.digest, answer.digest, self.read.roots, self.options.mode
+            )
+
     def _verify(self) -> None:
         """Get after the Set: confirm if the device holds the intended config, else undo."""
         result, commit = self.result, self.commit
-        remaining = self._diff(self.read.get())
+        answer = self.read.answer()
+        remaining = self._diff(answer.config)
         if remaining:
             result.message = (
                 f"verification failed: {len(remaining)} difference(s) after the Set, "
@@ -275,6 +318,7 @@ class _Attempt:
                 restore(self.read, self.job, self.schema, self.before)
                 result.status, result.message = ROLLED_BACK, result.message + "; restored"
             return
+        self._in_sync(answer)
         if commit is not None:
             self.session.set(commit=Commit(commit.id, "confirm"))
         self._verified()

@@ -100,30 +100,37 @@ def _data(out: list[Change], node: Node, new: Any, old: Any, at: tuple[str, ...]
 
 
 def _added(out: list[Change], node: Node, new: dict[str, Any], at: tuple[str, ...]) -> None:
-    """A container only the intended config has: what :func:`_container` reports for it,
-    without looking at the other side (the first push's common case, so the kinds are
-    dispatched here rather than through :func:`_data`)."""
+    """A container only the intended config has, ``new`` its members by local name
+    (:func:`_local`): what :func:`_container` reports for it, without looking at the other
+    side. The first push's common case (hundreds of leaves per device), so the kinds are
+    dispatched here rather than through :func:`_data`, and each member's local name is
+    taken once."""
     children = node.children
-    for name, value in _members(node, new).items():
+    for name, value in new.items():
         if value is None:
             continue
         child = children.get(name)
-        path = (*at, name)
-        if child is None or child.kind == "leaf" or child.kind == "leaf-list":
-            out.append(_new_change(Change, ("+", path, None, value, False)))
-        elif child.kind == "list":
-            _added_list(out, child, value, path)
-        elif value and isinstance(value, dict):
-            _added(out, child, value, path)
+        if child is None:
+            if name not in node.state_children:
+                out.append(_new_change(Change, ("+", (*at, name), None, value, False)))
+            continue
+        kind = child.kind
+        if kind == "leaf" or kind == "leaf-list":
+            out.append(_new_change(Change, ("+", (*at, name), None, value, False)))
+        elif kind == "list":
+            _added_list(out, child, value, (*at, name))
+        elif value and isinstance(value, dict):  # _local(value), inline: the most common call
+            _added(out, child, {m.rpartition(":")[2]: v for m, v in value.items()}, (*at, name))
         else:
-            _container(out, child, value, None, path)
+            _container(out, child, value, None, (*at, name))
 
 
 def _added_list(out: list[Change], node: Node, new: Any, at: tuple[str, ...]) -> None:
     """A list only the intended config has: what :func:`_list` reports for it."""
     parent, name = at[:-1], at[-1]
-    for label, item in _entries(node, new).values():
-        body = _without_keys(node, item)
+    keys = node.keys
+    for label, members in _entries(node, new, local=True).values():
+        body = {m: v for m, v in members.items() if m not in keys}
         path = (*parent, f"{name}{label}")
         if body:
             _added(out, node, body, path)
@@ -138,7 +145,7 @@ added-subtree walk makes hundreds per device)."""
 
 def _container(out: list[Change], node: Node, new: Any, old: Any, at: tuple[str, ...]) -> None:
     if old is None and new and isinstance(new, dict):
-        _added(out, node, new, at)  # the first push's common case: no comparison needed
+        _added(out, node, _local(new), at)  # the first push's common case: no comparison
         return
     if node.presence and (new is None) != (old is None) and not (new or old):
         # an empty presence container on one side only
@@ -162,12 +169,14 @@ def _container(out: list[Change], node: Node, new: Any, old: Any, at: tuple[str,
 
 def _members(node: Node, value: dict[str, Any]) -> dict[str, Any]:
     """Members by local name, without read-only ones (a Get of ALL returns state too)."""
-    out: dict[str, Any] = {}
-    for member, item in value.items():
-        name = member.rpartition(":")[2]
-        if name in node.children or name not in node.state_children:
-            out[name] = item
-    return out
+    children, state = node.children, node.state_children
+    return {n: v for n, v in _local(value).items() if n in children or n not in state}
+
+
+def _local(value: dict[str, Any]) -> dict[str, Any]:
+    """Members by local name (of two with one local name, the later one's value, in the
+    first one's place)."""
+    return {m.rpartition(":")[2]: v for m, v in value.items()}
 
 
 def _list(out: list[Change], node: Node, new: Any, old: Any, at: tuple[str, ...]) -> None:
@@ -197,21 +206,26 @@ def _entry(out: list[Change], node: Node, new: Any, old: Any, at: tuple[str, ...
     _container(out, node, new, old, at)
 
 
-def _entries(node: Node, value: Any) -> dict[tuple[Any, ...], tuple[str, dict[str, Any]]]:
-    """List entries by normalised key: ``{key: ("[name=X]", entry)}``, in document order."""
+def _entries(
+    node: Node, value: Any, local: bool = False
+) -> dict[tuple[Any, ...], tuple[str, dict[str, Any]]]:
+    """List entries by normalised key: ``{key: ("[name=X]", entry)}``, in document order
+    (``local``: each entry's members by local name, :func:`_local`)."""
     out: dict[tuple[Any, ...], tuple[str, dict[str, Any]]] = {}
     if not isinstance(value, list):
         return out
+    keys, children = node.keys, node.children
     for index, item in enumerate(value):
         if not isinstance(item, dict):
             continue
-        members = {m.rpartition(":")[2]: v for m, v in item.items()}
-        if not node.keys or any(k not in members for k in node.keys):
-            out[("#", index)] = (f"[{index + 1}]", item)
+        members = _local(item)
+        entry = members if local else item
+        if not keys or any(k not in members for k in keys):
+            out[("#", index)] = (f"[{index + 1}]", entry)
             continue
-        key = tuple(_normal(node.children[k], members[k]) for k in node.keys)
-        label = "".join(f"[{k}={_text(members[k])}]" for k in node.keys)
-        out[key] = (label, item)
+        key = tuple(_normal(children[k], members[k]) for k in keys)
+        label = "".join(f"[{k}={_text(members[k])}]" for k in keys)
+        out[key] = (label, entry)
     return out
 
 

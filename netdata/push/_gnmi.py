@@ -19,11 +19,13 @@ calls pygnmi's generated gNMI stubs with:
 
 from __future__ import annotations
 
+import hashlib
 import json
 import ssl
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -107,6 +109,42 @@ class Commit:
     rollback_seconds: float | None = None
 
 
+@dataclass
+class Answer:
+    """A Get's answer as the device sent it: each update's path and value (``config``
+    decodes it, once). ``digest`` identifies it without decoding: the sha256 of every
+    update's serialised path and value, in order."""
+
+    device: str
+    roots: Sequence[str]
+    updates: list[tuple[list[Any], Any]] = field(default_factory=list)
+    """``(path elements, TypedValue)`` per update, the notification's prefix included."""
+
+    @cached_property
+    def config(self) -> dict[str, Any]:
+        """``{root: value}`` (the container's content, RFC 7951); a root with no data on
+        the device is left out."""
+        out: dict[str, Any] = {}
+        for elems, typed in self.updates:
+            _place(out, self.roots, elems, _value(self.device, typed))
+        return out
+
+    def decode(self) -> dict[str, Any]:
+        """:attr:`config` (decoded now, if it was not)."""
+        return self.config
+
+    @cached_property
+    def digest(self) -> str:
+        digest = hashlib.sha256()
+        for elems, typed in self.updates:
+            for part in (
+                gnmi_pb2.Path(elem=elems).SerializeToString(deterministic=True),
+                typed.SerializeToString(deterministic=True),
+            ):
+                digest.update(len(part).to_bytes(8, "big") + part)
+        return "sha256:" + digest.hexdigest()
+
+
 class Session:
     """One gNMI connection to a device; use as a context manager."""
 
@@ -172,19 +210,25 @@ class Session:
         if one has no data: then one Get of ``/`` tells which have. ``wait``: wait up
         to the deadline for an unreachable device to come back.
         """
+        return self.answer(roots, datatype, wait=wait).config
+
+    def answer(
+        self, roots: Sequence[str], datatype: str = "config", *, wait: bool = False
+    ) -> Answer:
+        """:meth:`get`'s answer, not decoded yet."""
         try:
             return self._get(roots, datatype, wait)
         except GnmiError as exc:
             if exc.code != "NOT_FOUND":
                 raise
             if len(roots) < 2:
-                return {}
+                return Answer(self.endpoint.name, roots)
         try:
             return self._get(roots, datatype, wait, whole=True)
         except GnmiError as exc:
             if exc.code != "NOT_FOUND":
                 raise
-        return {}
+        return Answer(self.endpoint.name, roots)
 
     def set(
         self,
@@ -211,7 +255,7 @@ class Session:
     # -- internals ----------------------------------------------------------
     def _get(
         self, roots: Sequence[str], datatype: str, wait: bool, *, whole: bool = False
-    ) -> dict[str, Any]:
+    ) -> Answer:
         """Get ``roots`` (``whole``: by one Get of ``/``, keeping only them)."""
         request = gnmi_pb2.GetRequest(
             path=[gnmi_pb2.Path()] if whole else [_path(root) for root in roots],
@@ -219,13 +263,12 @@ class Session:
             encoding=gnmi_pb2.Encoding.JSON_IETF,
         )
         response = self._call("Get", request, retry=True, wait=wait)
-        out: dict[str, Any] = {}
+        answer = Answer(self.endpoint.name, roots)
         for notification in response.notification:
             prefix = list(notification.prefix.elem) if notification.HasField("prefix") else []
             for upd in notification.update:
-                value = _value(self.endpoint.name, upd.val)
-                _place(out, roots, [*prefix, *upd.path.elem], value)
-        return out
+                answer.updates.append(([*prefix, *upd.path.elem], upd.val))
+        return answer
 
     def _call(
         self,

@@ -65,7 +65,9 @@ class BuildOutput:
     devices: list[Intended]
     skipped: list[Skipped]
     hosts: dict[str, dict[str, Any]]
-    """Every device's ``host`` facts (addresses, groups), built or not."""
+    """Every selected device's ``host`` facts (addresses, groups), built or not."""
+    names: frozenset[str] = frozenset()
+    """Every device of ``build.json``, selected or not."""
 
 
 def read_build(directory: str | Path, only: Sequence[str] = ()) -> BuildOutput:
@@ -96,7 +98,7 @@ def read_build(directory: str | Path, only: Sequence[str] = ()) -> BuildOutput:
             devices.append(result)
         else:
             skipped.append(result)
-    return BuildOutput(folder, devices, skipped, hosts)
+    return BuildOutput(folder, devices, skipped, hosts, frozenset(entries))
 
 
 def _device(folder: Path, name: str, entry: Any) -> Intended | Skipped:

@@ -31,6 +31,8 @@ from netdata.push._device import (
     restore,
 )
 from netdata.push._gnmi import Session
+from netdata.push._insync import FILE as INSYNC_FILE
+from netdata.push._insync import InSync
 from netdata.push._journal import Journal, read_events
 from netdata.push._output import BuildOutput, read_build
 from netdata.push._targets import Targets
@@ -191,9 +193,10 @@ def push(
             policy=asdict(policy),
             jobs=[j.intended.name for j in fleet.jobs],
         )
+    insync = _insync(journal_dir, fleet)
     with open_executor(executor, jobs=policy.concurrency) as where:
         return _push_fleet(
-            fleet, options, policy, journal, {}, {}, (where, placement or Placement())
+            fleet, options, policy, journal, {}, {}, (where, placement or Placement()), insync
         )
 
 
@@ -205,11 +208,13 @@ def _push_fleet(
     done: Mapping[str, DeviceResult],
     interrupted: Mapping[str, Interrupted],
     where: tuple[Executor, Placement] | None = None,
+    insync: InSync | None = None,
 ) -> Report:
     """Push the fleet; ``done`` devices (of a resumed run) are not touched again, and
-    ``interrupted`` ones are first checked by a Get (:func:`push_device`)."""
+    ``interrupted`` ones are first checked by a Get (:func:`push_device`); ``insync``:
+    the answers known to show devices in sync, saved at the end unless a dry run."""
     todo = [job for job in fleet.jobs if job.intended.name not in done]
-    runner = _Runner(fleet, options, policy, journal, interrupted, where)
+    runner = _Runner(fleet, options, policy, journal, interrupted, where, insync)
     try:
         canary, rest = todo[: policy.canary], todo[policy.canary :]
         results = runner.run(canary, budget=1) if canary else []
@@ -224,6 +229,8 @@ def _push_fleet(
     finally:
         if journal is not None:
             journal.close()
+        if insync is not None and not options.dry_run:
+            insync.save(fleet.build.names)
     return Report(
         [*results, *done.values(), *fleet.skipped],
         journal.path if journal is not None else None,
@@ -258,9 +265,9 @@ def resume(journal_path: str | Path, *, models: ModelsArg = None) -> Report:
     }
     fleet = _reopen(run, models)
     journal.event("resume", done=sorted(done), unknown=sorted(interrupted))
-    return _push_fleet(
-        fleet, Options(**run["options"]), Policy(**run["policy"]), journal, done, interrupted
-    )
+    options, policy = Options(**run["options"]), Policy(**run["policy"])
+    insync = _insync(journal.path.parent, fleet)
+    return _push_fleet(fleet, options, policy, journal, done, interrupted, None, insync)
 
 
 def _befores(events: Sequence[Mapping[str, Any]]) -> dict[str, str]:
@@ -320,9 +327,10 @@ class _Runner:
         journal: Journal | None,
         interrupted: Mapping[str, Interrupted],
         where: tuple[Executor, Placement] | None = None,
+        insync: InSync | None = None,
     ):
         self.fleet, self.options, self.policy, self.journal = fleet, options, policy, journal
-        self.interrupted, self.where = interrupted, where
+        self.interrupted, self.where, self.insync = interrupted, where, insync
         self.stopped: str | None = None
         self._failures = 0
         self._lock = threading.Lock()
@@ -340,7 +348,12 @@ class _Runner:
                 return _left_out(job, self.stopped)
             name = job.intended.name
             result = push_device(
-                job, self.fleet.schema, self.options, self.journal, self.interrupted.get(name)
+                job,
+                self.fleet.schema,
+                self.options,
+                self.journal,
+                self.interrupted.get(name),
+                self.insync,
             )
             return self.record(result, budget)
 
@@ -376,6 +389,14 @@ class _Runner:
             return result
 
         return _pool(results, undo, self.policy.concurrency)
+
+
+def _insync(journal_dir: str | Path | None, fleet: Fleet) -> InSync | None:
+    """The in-sync record kept beside a run's journals (none without a journal folder, or
+    for a schema without a checksum)."""
+    if journal_dir is None or not fleet.schema.checksum:
+        return None
+    return InSync(Path(journal_dir) / INSYNC_FILE, fleet.schema.checksum)
 
 
 def _reader(session: Session, job: DeviceJob) -> Running:

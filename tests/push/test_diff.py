@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
-from push_helpers import corpus
+from push_helpers import CORPUS, corpus
 
 from netdata.push import diff_configs
 from netdata.push._render import render_changes
@@ -181,3 +182,16 @@ def test_human_rendering_is_a_compact_tree(schema: Any) -> None:
     assert folded[0].endswith("leaves added")
     coloured = render_changes(diff_configs(doc, running, schema), colour=True)
     assert any(line.startswith("\033[33m~") for line in coloured)
+
+
+def test_a_config_new_to_the_device_diffs_like_the_general_walk(schema: Any) -> None:
+    """The first push's walk (:func:`_added`, which looks at one side only) reports what
+    the general walk reports for the whole config the other way round (every leaf ``-``),
+    on every document of the corpus, the invalid ones included (duplicate and missing keys,
+    unqualified roots, state containers, numbers as strings)."""
+    for file in sorted(CORPUS.glob("p*.json")):
+        doc = json.loads(file.read_text(encoding="utf-8"))
+        added = diff_configs(doc, {}, schema)
+        removed = diff_configs({root: {} for root in doc}, doc, schema)
+        assert {c.op for c in added} == {"+"} and {c.op for c in removed} == {"-"}, file.name
+        assert [(c.path, c.new) for c in added] == [(c.path, c.old) for c in removed], file.name
