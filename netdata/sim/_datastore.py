@@ -35,15 +35,16 @@ def canonical_config(
 ) -> Config:
     """Validate a whole RFC 7951 configuration; return its canonical text.
 
-    The text is read by the one reader's JSON rules (an empty text, duplicate
-    members, NaN or nesting too deep are errors), then libyang judges the
+    The text must pass the one reader's JSON rules (an empty text, duplicate
+    members, NaN or nesting too deep are errors) and libyang's judgement of the
     document (member names included). Raises INVALID_ARGUMENT naming the path.
     """
     text = _text(text, where)
-    tree = _parse(text, where)
+    tree = _load(schema, text, where)
     if not isinstance(tree, dict):
+        _parse(text, where)
         raise GnmiError(grpc.StatusCode.INVALID_ARGUMENT, f"{where} must be a JSON object")
-    return _validate(schema, text if tree else "{}")
+    return _judged(schema, text if tree else "{}", [(text, where)])
 
 
 def _text(raw: str | bytes, where: str) -> str:
@@ -60,6 +61,44 @@ def _parse(text: str | bytes, where: str) -> Any:
     try:
         return parse_json(_text(text, where), where)
     except DocumentError as exc:
+        raise GnmiError(grpc.StatusCode.INVALID_ARGUMENT, str(exc)) from None
+
+
+def _load(schema: Schema, text: str, where: str) -> Any:
+    """``text`` decoded, checked for duplicate members; by the reader instead if that fails
+    or if libyang's acceptance would not imply the reader's (:attr:`Schema.strict_json`).
+
+    Where this is not the reader, a text the reader rejects for another reason (NaN,
+    U+0000, an overlong number, nesting) is one libyang rejects too, and
+    :func:`_judged` then lets the reader name what is wrong.
+    """
+    if schema.strict_json:
+        try:
+            return json.loads(text, object_pairs_hook=_no_duplicates)
+        except (ValueError, RecursionError, _Duplicate):
+            pass
+    return _parse(text, where)
+
+
+class _Duplicate(Exception):
+    pass
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    members = dict(pairs)
+    if len(members) != len(pairs):
+        raise _Duplicate
+    return members
+
+
+def _judged(schema: Schema, text: str, values: list[tuple[str, str]]) -> Config:
+    """libyang's canonical ``text``; if libyang rejects it, the reader's error for the first
+    of ``values`` (text, where) it rejects, else libyang's (INVALID_ARGUMENT)."""
+    try:
+        return schema.validate(text)
+    except ValidationError as exc:
+        for value, where in values:
+            _parse(value, where)
         raise GnmiError(grpc.StatusCode.INVALID_ARGUMENT, str(exc)) from None
 
 
@@ -80,12 +119,13 @@ def apply_set(schema: Schema, config: Config, request: Any) -> tuple[Config, Any
     roots = _root_replaces(schema, request, prefix)
     if roots is not None:  # a push's replace of top-level containers: libyang judges the tree
         members = dict(config.members)
-        members.update((member, json.dumps(value)) for member, value in roots.items())
+        members.update((member, text) for member, text, _where in roots)
         results = [
             gnmi_pb2.UpdateResult(path=u.path, op=gnmi_pb2.UpdateResult.REPLACE)
             for u in request.replace
         ]
-        return _validate(schema, join(members)), _response(prefix, results)
+        new = _judged(schema, join(members), [(text, where) for _m, text, where in roots])
+        return new, _response(prefix, results)
     tree = config.tree()
     results = []
     for path in request.delete:
@@ -232,29 +272,43 @@ def _replaces_everything(request: Any, prefix: Any) -> bool:
     )
 
 
-def _root_replaces(schema: Schema, request: Any, prefix: Any) -> dict[str, Any] | None:
-    """``{member: value}`` when the request only replaces top-level containers with
-    JSON_IETF objects (what a push sends): the candidate is then the stored tree with
-    those members swapped, judged by libyang in one parse like a replace of ``/``.
-    None for any other request (the general path checks it step by step)."""
+def _root_replaces(
+    schema: Schema, request: Any, prefix: Any
+) -> list[tuple[str, str, str]] | None:
+    """``[(member, text, where)]`` when the request only replaces top-level containers
+    with JSON_IETF objects (what a push sends): the candidate is then the stored tree
+    with those members' texts swapped in as they came (a member given twice: the last),
+    judged by libyang in one parse like a replace of ``/``. None for any other request
+    (the general path checks it step by step). Errors come in the order the values are
+    read: the reader's complaint about an earlier value before a later value's path error."""
     if request.delete or request.update or not request.replace:
         return None
     if prefix is not None and (prefix.elem or prefix.element):
         return None
-    roots: dict[str, Any] = {}
-    for update in request.replace:
-        path = update.path
-        if update.val.WhichOneof("value") != "json_ietf_val" or len(path.elem) != 1:
-            return None
-        if path.elem[0].key or path.element:
-            return None
-        steps = resolve(schema, prefix, path, for_write=True)
-        if steps[0].node.kind != CONTAINER:
-            return None
-        value = _decode(update.val, path_text(prefix, path))
-        if not isinstance(value, dict):
-            return None
-        roots[steps[0].member] = value
+    roots: list[tuple[str, str, str]] = []
+    try:
+        for update in request.replace:
+            path = update.path
+            if update.val.WhichOneof("value") != "json_ietf_val" or len(path.elem) != 1:
+                return None
+            if path.elem[0].key or path.element:
+                return None
+            steps = resolve(schema, prefix, path, for_write=True)
+            if steps[0].node.kind != CONTAINER:
+                return None
+            where = path_text(prefix, path)
+            text = _text(update.val.json_ietf_val, where)
+            if not isinstance(_load(schema, text, where), dict):
+                return None
+            member = steps[0].member
+            for earlier, replaced, at in roots:
+                if earlier == member:  # it will not reach libyang: the reader judges it
+                    _parse(replaced, at)
+            roots.append((member, text, where))
+    except GnmiError:
+        for _member, text, where in roots:
+            _parse(text, where)
+        raise
     return roots
 
 

@@ -21,6 +21,7 @@ from typing import Any
 import _libyang as _ly  # type: ignore[import-not-found]
 import libyang
 
+from netdata._documents import MAX_DEPTH
 from netdata._exceptions import SchemaError
 from netdata.schema import YANG_PATH_ENV
 from netdata.sim._config import EMPTY, Config, split
@@ -115,6 +116,12 @@ class Schema:
         self._lock = threading.Lock()
         self.root_node = SchemaNode("", "", CONTAINER, True, (), None)
         self._top = self._index(self._top_nodes())
+        self.strict_json = _json_depth(self._top_nodes()) < MAX_DEPTH
+        """Whether every document libyang accepts is one the reader accepts too: no anydata
+        or anyxml (whose JSON libyang takes as it is) and no data nested as deep as
+        :data:`~netdata._documents.MAX_DEPTH` (libyang's lexer already refuses NaN,
+        U+0000 and overlong numbers). Then a request's text may go to libyang first
+        and to the reader only to name what libyang rejected."""
 
     # -- capabilities -------------------------------------------------------
     def models(self) -> list[ModelInfo]:
@@ -278,6 +285,24 @@ def _printed(dnode: Any) -> Config:
         if end > 0:  # "{}": nothing to print (an implicit node)
             members[printed[2:end]] = printed[end + 2 : -1]
     return Config(members)
+
+
+def _json_depth(nodes: Iterator[SchemaNode]) -> int:
+    """How deep a JSON document of ``nodes`` (top-level) can nest, counted as the reader
+    counts it (the document's object is 1); a very large number if anydata can hold any."""
+    deepest = 0
+    stack = [(node.snode, 2) for node in nodes]  # a top-level node's value is at depth 2
+    while stack:
+        snode, depth = stack.pop()
+        kind = snode.nodetype()
+        if kind in (libyang.SNode.ANYDATA, libyang.SNode.ANYXML):
+            return 1 << 30
+        if kind == libyang.SNode.LIST:
+            depth += 1  # the array of entries, then each entry's object
+        deepest = max(deepest, depth)
+        if kind in (libyang.SNode.CONTAINER, libyang.SNode.LIST):
+            stack.extend((child, depth + 1) for child in snode.children())
+    return deepest
 
 
 def _wrap(snode: Any) -> SchemaNode:

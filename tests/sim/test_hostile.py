@@ -76,6 +76,48 @@ def test_malformed_values_are_invalid_argument_and_change_nothing(
     assert len(details) <= MAX_MESSAGE and dev.config == before
 
 
+def _port(name: str) -> dict[str, Any]:
+    return {"name": name, "config": {"name": name, "type": "iana-if-type:ethernetCsmacd"}}
+
+
+def test_a_list_given_twice_in_a_root_replace_is_the_readers_error(dev: Any, stub: Any) -> None:
+    # libyang itself would take the entries of both arrays: the reader's rule must hold
+    one = json.dumps({"interface": [_port("Ethernet1"), _port("Ethernet2")]})
+    twice = one.replace('}}, {"name"', '}}], "interface": [{"name"')
+    assert twice.count('"interface"') == 2
+    before = dev.config
+    code, details = _status(stub.Set, _replace(IFACES, twice.encode()))
+    assert (code, "duplicate key" in details) == (INVALID, True), details
+    assert dev.config == before
+    stub.Set(_replace(IFACES, one.encode()), timeout=10)
+    names = [i["name"] for i in dev.config["openconfig-interfaces:interfaces"]["interface"]]
+    assert names == ["Ethernet1", "Ethernet2"]
+
+
+def test_a_value_replaced_by_a_later_one_in_the_same_set_is_still_read(stub: Any) -> None:
+    good = json.dumps({"interface": [_port("Ethernet1")]}).encode()
+    updates = [
+        gnmi_pb2.Update(path=IFACES, val=gnmi_pb2.TypedValue(json_ietf_val=raw))
+        for raw in (b'{"interface": NaN}', good)
+    ]
+    code, details = _status(stub.Set, gnmi_pb2.SetRequest(replace=updates))
+    assert (code, "not a finite number" in details) == (INVALID, True), details
+
+
+@pytest.mark.parametrize("path", [gnmi_pb2.Path(), IFACES])
+def test_utf8_text_beyond_the_bmp_is_accepted_by_replace_of_root_and_of_a_member(
+    dev: Any, stub: Any, path: Any
+) -> None:
+    port = _port("Ethernet1")
+    port["config"]["description"] = "caf\u00e9 \U0001f600"
+    value = {"interface": [port]}
+    if not path.elem:
+        value = {"openconfig-interfaces:interfaces": value}
+    stub.Set(_replace(path, json.dumps(value, ensure_ascii=False).encode()), timeout=10)
+    [stored] = dev.config["openconfig-interfaces:interfaces"]["interface"]
+    assert stored["config"]["description"] == "caf\u00e9 \U0001f600"
+
+
 def test_a_corrupt_commit_extension_is_invalid_argument(stub: Any) -> None:
     bad = gnmi_ext_pb2.Extension()
     bad.MergeFromString(b"\x22\x03\x12\xff\xff")  # field 4 (commit) holding garbage
