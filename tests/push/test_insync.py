@@ -216,3 +216,22 @@ def test_a_push_of_some_devices_keeps_the_others_entries(lab: Lab) -> None:
     write_build(lab.build, lab.configs)  # leaf4 left the build
     lab.push()
     assert sorted(record(lab)["devices"]) == NAMES[:3]
+
+
+def test_without_sources_to_key_it_no_earlier_record_matches(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A frozen install has no module sources: the key is then one no saved record has."""
+    from netdata.push import _diff, _insync
+
+    saved = InSync(tmp_path / FILE, "schema-1")
+    saved.note("leaf1", "sha256:file", "sha256:answer", ["a:b"], "replace")
+    saved.save({"leaf1"})
+    monkeypatch.setattr(_diff, "__file__", str(tmp_path / "gone.py"))
+    _insync._code_key.cache_clear()
+    try:
+        unkeyed = InSync(tmp_path / FILE, "schema-1")
+        assert unkeyed.key.startswith("unkeyed-")
+        assert unkeyed.expected("leaf1", "sha256:file", "replace") is None
+    finally:
+        _insync._code_key.cache_clear()
