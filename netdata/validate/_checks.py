@@ -53,25 +53,29 @@ def _below(
     if not isinstance(value, dict):
         return []
     node = cursor.node
-    chosen: dict[str, Node] | None = node.memo.get(memo)
-    if chosen is None:
+    plan: tuple[dict[str, Node], list[str]] | None = node.memo.get(memo)
+    if plan is None:
         fills = node.key_fill() if node.kind == "list" and not filled_keys else {}
         chosen = {
             name: c
             for name, c in node.children.items()
             if relevant(c) and not (name in fills and c.kind == "leaf" and not c.whens)
         }
-        node.memo[memo] = chosen
+        fill = node.key_fill().values() if node.kind == "list" else ()
+        holders = [c for c in dict.fromkeys(c for c, _ in fill) if c in chosen]  # once each
+        plan = node.memo[memo] = (chosen, holders)
+    chosen, holders = plan
     if not chosen:
         return []
     names = [name for name in value if name in chosen]
-    names += [k for k in cursor.keys if k not in value and k in chosen]
-    if node.kind == "list":
-        holders = dict.fromkeys(c for c, _ in node.key_fill().values())  # once each
-        names += [c for c in holders if c not in value and c in chosen]
+    if cursor.keys:
+        names += [k for k in cursor.keys if k not in value and k in chosen]
+    if holders:
+        names += [c for c in holders if c not in value]
     found: list[Cursor] = []
+    children = evaluator.children
     for name in names:
-        found += evaluator.children(cursor, name)
+        found += children(cursor, name)
     return found
 
 
