@@ -69,7 +69,13 @@ class _Shape:
         for value, seen, distinct, free in zip(
             values, self.seen, self.values, self.any_string, strict=True
         ):
-            key = _ANY_STRING if free and type(value) is str else _value_key(value)
+            kind = type(value)  # _value_key's common cases written out: every leaf passes here
+            if kind is str:
+                key = _ANY_STRING if free else (kind, value)
+            elif kind is int or kind is bool or kind is float:
+                key = (kind, value)
+            else:
+                key = _value_key(value)
             pick = seen.get(key)
             if pick is None:
                 pick = seen[key] = len(distinct)
@@ -267,15 +273,22 @@ def _members(
     node: Node, value: dict[str, Any], path: Labels, paths: list[Labels], values: list[Any]
 ) -> None:
     """:func:`_flatten` of each member of a container (leaves taken here: most are)."""
-    children = node.children
+    inner: dict[str, Node] | None = node.memo.get("flatten-inner")
+    if inner is None:  # the children _inner flattens further, once per schema node
+        inner = node.memo["flatten-inner"] = {
+            name: c
+            for name, c in node.children.items()
+            if c.kind in ("container", "root") or (c.kind == "list" and bool(c.keys))
+        }
     for name, child in value.items():
-        # _inner, written out: this loop sees every leaf of every piece
+        # _flatten and _inner, written out: this loop sees every leaf of every piece
         if child and type(child) is dict:
-            sub = children.get(name)
-            if sub is not None and (
-                sub.kind in ("container", "root") or (sub.kind == "list" and sub.keys)
-            ):
-                _flatten(sub, child, (*path, name), paths, values)
+            sub = inner.get(name)
+            if sub is not None:
+                if sub.kind == "list":
+                    _entries(sub, child, (*path, name), len(sub.keys), paths, values)
+                else:
+                    _members(sub, child, (*path, name), paths, values)
                 continue
         paths.append((*path, name))
         values.append(child)

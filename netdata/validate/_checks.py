@@ -8,7 +8,7 @@ neighbors) and evaluate XPath; see docs/schema.md.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from netdata._exceptions import Problem
@@ -192,11 +192,14 @@ def _guarded(node: Node) -> list[tuple[Node, list[str]]]:
     return found
 
 
-def _filled_keys(parent: Cursor | None) -> set[str]:
+def _filled_keys(parent: Cursor | None) -> Mapping[str, object]:
     """Key leaves whose leafref is the ``../config/<key>`` fill (checked by CUE/decoder)."""
     if parent is None or parent.node.kind != "list":
-        return set()
-    return set(parent.node.key_fill())
+        return _NONE
+    return parent.node.key_fill()
+
+
+_NONE: Mapping[str, object] = {}
 
 
 def _leafref(
