@@ -152,7 +152,19 @@ def apply_set(schema: Schema, config: Config, request: Any) -> tuple[Config, Any
                 value = _tree.fill_keys(schema, steps[-1], value, where)
             _tree.put(schema, tree, steps, value, merge_=merge)
             results.append(gnmi_pb2.UpdateResult(path=update.path, op=op))
-    return _validate(schema, json.dumps(tree)), _response(prefix, results)
+    return _validate(schema, _candidate(tree)), _response(prefix, results)
+
+
+def _candidate(tree: dict[str, Any]) -> str:
+    """The text of a candidate tree for libyang: text beyond the BMP as UTF-8 (libyang 2.1
+    refuses it escaped, as a surrogate pair); escaped where a lone surrogate (from a
+    ``\\ud800`` in a request) cannot be UTF-8, which libyang then refuses by name."""
+    text = json.dumps(tree, ensure_ascii=False)
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return json.dumps(tree)
+    return text
 
 
 def answer_get(schema: Schema, config: Config, request: Any) -> Any:

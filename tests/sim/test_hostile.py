@@ -21,6 +21,13 @@ from netdata.sim._errors import MAX_MESSAGE
 
 INVALID, NOT_FOUND = grpc.StatusCode.INVALID_ARGUMENT, grpc.StatusCode.NOT_FOUND
 IFACES = gnmi_pb2.Path(elem=[gnmi_pb2.PathElem(name="openconfig-interfaces:interfaces")])
+IFACE1 = gnmi_pb2.Path(
+    elem=[
+        *IFACES.elem,
+        gnmi_pb2.PathElem(name="interface", key={"name": "Ethernet1"}),
+        gnmi_pb2.PathElem(name="config"),
+    ]
+)
 
 
 @pytest.fixture
@@ -116,6 +123,11 @@ def test_utf8_text_beyond_the_bmp_is_accepted_by_replace_of_root_and_of_a_member
     stub.Set(_replace(path, json.dumps(value, ensure_ascii=False).encode()), timeout=10)
     [stored] = dev.config["openconfig-interfaces:interfaces"]["interface"]
     assert stored["config"]["description"] == "caf\u00e9 \U0001f600"
+    mtu = gnmi_pb2.Path(elem=[*IFACE1.elem, gnmi_pb2.PathElem(name="mtu")])
+    update = gnmi_pb2.Update(path=mtu, val=gnmi_pb2.TypedValue(uint_val=1500))
+    stub.Set(gnmi_pb2.SetRequest(update=[update]), timeout=10)  # the step-by-step path
+    [stored] = dev.config["openconfig-interfaces:interfaces"]["interface"]
+    assert stored["config"] == {**port["config"], "mtu": 1500}
 
 
 def test_a_corrupt_commit_extension_is_invalid_argument(stub: Any) -> None:
