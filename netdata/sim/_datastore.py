@@ -17,7 +17,7 @@ from typing import Any
 import grpc
 from pygnmi.spec.v080 import gnmi_pb2
 
-from netdata._documents import parse_json
+from netdata._documents import _DuplicateMember, _unique, parse_json  # the reader's own check
 from netdata._exceptions import DocumentError
 from netdata.sim import _tree, _views
 from netdata.sim._config import Config, join
@@ -74,21 +74,10 @@ def _load(schema: Schema, text: str, where: str) -> Any:
     """
     if schema.strict_json:
         try:
-            return json.loads(text, object_pairs_hook=_no_duplicates)
-        except (ValueError, RecursionError, _Duplicate):
+            return json.loads(text, object_pairs_hook=_unique)
+        except (ValueError, RecursionError, _DuplicateMember):
             pass
     return _parse(text, where)
-
-
-class _Duplicate(Exception):
-    pass
-
-
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    members = dict(pairs)
-    if len(members) != len(pairs):
-        raise _Duplicate
-    return members
 
 
 def _judged(schema: Schema, text: str, values: list[tuple[str, str]]) -> Config:
