@@ -119,8 +119,8 @@ def _added(out: list[Change], node: Node, new: dict[str, Any], at: tuple[str, ..
             out.append(_new_change(Change, ("+", (*at, name), None, value, False)))
         elif kind == "list":
             _added_list(out, child, value, (*at, name))
-        elif value and isinstance(value, dict):  # _local(value), inline: the most common call
-            _added(out, child, {m.rpartition(":")[2]: v for m, v in value.items()}, (*at, name))
+        elif value and isinstance(value, dict):
+            _added(out, child, _local(value), (*at, name))
         else:
             _container(out, child, value, None, (*at, name))
 
