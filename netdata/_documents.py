@@ -172,6 +172,16 @@ def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return members
 
 
+def loads_unique(text: str) -> Any:
+    """``text`` as JSON under the reader's duplicate-member rule alone (none of its other
+    checks): raises ValueError for invalid JSON or a duplicated member, RecursionError
+    for nesting too deep for the decoder."""
+    try:
+        return json.loads(text, object_pairs_hook=_unique)
+    except _DuplicateMember:
+        raise ValueError("an object has a duplicated member") from None
+
+
 def _int(text: str) -> int | _LongInt:
     return _LongInt(text) if len(text) > MAX_INT_DIGITS else int(text)
 

@@ -17,7 +17,7 @@ from typing import Any
 import grpc
 from pygnmi.spec.v080 import gnmi_pb2
 
-from netdata._documents import _DuplicateMember, _unique, parse_json  # the reader's own check
+from netdata._documents import loads_unique, parse_json
 from netdata._exceptions import DocumentError
 from netdata.sim import _tree, _views
 from netdata.sim._config import Config, join
@@ -74,8 +74,8 @@ def _load(schema: Schema, text: str, where: str) -> Any:
     """
     if schema.strict_json:
         try:
-            return json.loads(text, object_pairs_hook=_unique)
-        except (ValueError, RecursionError, _DuplicateMember):
+            return loads_unique(text)
+        except (ValueError, RecursionError):
             pass
     return _parse(text, where)
 
